@@ -1,0 +1,179 @@
+"""The ``briefbot`` command line. Heavy imports (chat libraries, the scheduler) happen only
+in the commands that need them, so ``briefbot ask`` starts fast."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from briefings.errors import BriefingError
+
+from .wiring import open_service
+
+
+class Context:
+    def __init__(self, config: str | None):
+        self.config = config
+        self._settings = None
+        self._service = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from .settings import load_settings
+
+            try:
+                self._settings = load_settings(self.config)
+            except (FileNotFoundError, ValueError) as e:
+                raise click.ClickException(str(e)) from None
+        return self._settings
+
+    @property
+    def service(self):
+        if self._service is None:
+            self._service = open_service(self.settings)
+        return self._service
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+class UserErrors(click.Group):
+    """Turns the core's user-facing errors into one clean line and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BriefingError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=UserErrors)
+@click.option("--config", "config", type=click.Path(dir_okay=False), help="Settings file (TOML).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@click.version_option(package_name="briefbot")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    """briefbot: cited briefings from news articles, for Slack and Discord."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(config)
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (one a line with '-').")
+@pass_ctx
+def ask(obj: Context, question: tuple[str, ...], as_json: bool) -> None:
+    """Answer QUESTION from the claim store, every point cited.
+
+    With '-' as the question, read questions from standard input, one a line.
+    """
+    from briefings.render import render_answer
+
+    service = obj.service
+    if question == ("-",):
+        for line in sys.stdin:
+            q = line.rstrip("\n")
+            try:
+                out = service.ask(q).to_json()
+            except BriefingError as e:
+                out = {"question": q, "answered": False, "points": [], "sources": [], "message": str(e)}
+            click.echo(json.dumps(out, ensure_ascii=False) if as_json else f"# {q}\n{out}")
+            sys.stdout.flush()
+        return
+    answer = service.ask(" ".join(question))
+    click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else render_answer(answer))
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """An instant from '2024-10-31', '2024-10-31T08:00', '24 hours ago', 'yesterday'."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        import dateparser
+
+        when = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"})
+        if when is None:
+            raise click.BadParameter(
+                f"{value!r} is not a time: use an ISO date like 2024-10-31 or 2024-10-31T08:00, "
+                "or words like '24 hours ago' or 'yesterday'"
+            ) from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+@main.command()
+@click.option("--topic", help="Only claims about this topic.")
+@click.option("--since", help="Only documents ingested after this time (ISO date or '24 hours ago').")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def brief(obj: Context, topic: str | None, since: str | None, as_json: bool) -> None:
+    """Print a briefing: headline figures, key developments, gains, reactions."""
+    from briefings.render import render_briefing
+
+    briefing = obj.service.brief(topic=topic, since=parse_since(since))
+    click.echo(json.dumps(briefing.to_json(), ensure_ascii=False, indent=2) if as_json else render_briefing(briefing))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pass_ctx
+def ingest(obj: Context, paths: tuple[str, ...]) -> None:
+    """Add article files (text, Markdown, HTML) or folders of them to the store."""
+    from briefings.ingest import expand
+
+    files = list(expand(paths))
+    service = obj.service
+    service.ensure_ready()
+    failed = 0
+    counts: dict[str, int] = {}
+    show_bar = sys.stderr.isatty() and len(files) > 3
+    with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else _Plain(files) as bar:
+        for path in bar:
+            result = service.ingest([path]).results[0]
+            counts[result.status] = counts.get(result.status, 0) + 1
+            if result.status == "failed":
+                failed += 1
+                click.echo(f"failed: {result.error}", err=True)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files"
+    click.echo(f"{summary} ({len(files)} files)")
+    if failed:
+        sys.exit(1)
+
+
+class _Plain:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def sources(obj: Context, as_json: bool) -> None:
+    """List the documents in the store."""
+    from briefings.render import render_documents
+
+    docs = obj.service.sources()
+    if as_json:
+        click.echo(json.dumps([
+            {"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published.isoformat() if d.published else None,
+             "path": d.path, "url": d.url, "claims": d.claim_count, "opinion": d.opinion} for d in docs
+        ], ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_documents(docs))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,127 @@
+"""The one settings object. Reads, in order of precedence: values passed in, ``BRIEFBOT_...``
+environment variables (``__`` for nesting, e.g. ``BRIEFBOT_SLACK__BOT_TOKEN``), a ``.env``
+file, the TOML settings file (``config/briefbot.toml`` or ``BRIEFBOT_CONFIG``), defaults.
+
+Nothing else in briefbot reads ``os.environ``. Every token is a ``SecretStr``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = Path("config/briefbot.toml")
+
+
+def default_seeds() -> Path:
+    """``seeds`` in the working directory if there is one (paths stay relative), else the project's."""
+    local = Path("seeds")
+    return local if local.is_dir() else PROJECT_ROOT / "seeds"
+
+
+class SlackSettings(BaseModel):
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None  # xapp-...: Socket Mode
+    signing_secret: SecretStr | None = None  # HTTP mode
+    mode: Literal["socket", "http"] = "socket"
+    host: str = "0.0.0.0"
+    port: int = Field(3000, ge=1, le=65535)
+    path: str = "/slack/events"
+    api_base_url: str = "https://slack.com/api/"
+    ephemeral_answers: bool = False  # slash-command answers visible only to the asker
+    subscription_managers: list[str] = []  # user (U...) or user-group (S...) ids beside admins and owners
+
+    @property
+    def configured(self) -> bool:
+        if self.bot_token is None:
+            return False
+        return self.app_token is not None if self.mode == "socket" else self.signing_secret is not None
+
+
+class DiscordSettings(BaseModel):
+    token: SecretStr | None = None
+    application_id: int | None = None
+    api_base_url: str = "https://discord.com/api/v10"
+    ephemeral_answers: bool = False  # server default for /ask answers
+    dev_guild_id: int | None = None
+
+    @property
+    def configured(self) -> bool:
+        return self.token is not None
+
+
+class SchedulerSettings(BaseModel):
+    enabled: bool = True
+    grace_seconds: int = Field(3600, ge=0)  # a slot missed by less than this is still delivered
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
+    toml_path: ClassVar[Path | None] = None
+
+    data_dir: Path = Path("data")
+    database_url: str = ""  # default: sqlite:///<data_dir>/briefbot.sqlite3
+    seeds_dir: Path | None = Field(default_factory=default_seeds)
+    auto_seed: bool = True  # build the store from seeds_dir when it is empty
+    max_article_bytes: int = Field(5_000_000, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    require_postgres: bool = False  # tests: fail instead of skipping when PostgreSQL is absent
+    postgres_test_url: str = "postgresql://postgres@127.0.0.1:5432/test"
+    slack: SlackSettings = SlackSettings()
+    discord: DiscordSettings = DiscordSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: Any) -> Any:
+        return v.upper() if isinstance(v, str) else v
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'briefbot.sqlite3'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources = [init_settings, env_settings, dotenv_settings]
+        if cls.toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_path))
+        return tuple(sources)
+
+
+class _Locator(BaseSettings):
+    """Only finds the settings file: ``BRIEFBOT_CONFIG``."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", extra="ignore")
+    config: Path | None = None
+
+
+def load_settings(config_file: str | Path | None = None, **values: Any) -> Settings:
+    """Settings from the environment and a TOML file (explicit, ``BRIEFBOT_CONFIG``, or the default)."""
+    path = Path(config_file) if config_file else _Locator().config
+    if path is None and DEFAULT_CONFIG.is_file():
+        path = DEFAULT_CONFIG
+    if path is not None and not path.is_file():
+        raise FileNotFoundError(f"settings file not found: {path}")
+    cls = type("Settings", (Settings,), {"toml_path": path})
+    return cls(**values)

@@ -1,0 +1,221 @@
+"""Compose cited points for each kind of question from scored candidate claims.
+
+Each composer takes the analysed question, the scored candidates and a ``Citer``, and
+returns points (the lead first, if any). None of them invent a number: every figure in a
+point is copied from a claim the point cites.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .attribution import bare_name
+from .cite import Citer, condense, distinct, diverse, hedge, join_names, when, who
+from .lexicon import BENEFIT_CUES
+from .query import Concept, Query
+from .retrieval import Scored
+from .types import Claim, Point, Quantity
+
+MAX_POINTS = 7
+MAX_FIGURES = 8
+_BREAKDOWN = re.compile(r"\b(?:including|among them|of whom|of which)\b", re.I)
+_BENEFIT_HEADING = re.compile(r"\b(?:benefit|benefits|gain|gains|gets?|wins?|in it for)\b", re.I)
+_GOODS = re.compile(
+    r"\b(?:ammunition|munitions|shells|rockets|missiles?|weapons|arms|drones|manpower|workers|labou?r|"
+    r"oil|food|fertili[sz]er|cash|money|dollars|wages|technolog\w*|know-how|aid)\b",
+    re.I,
+)
+_PLACE = re.compile(r"\b(?:in|to|into|at|near|of|toward|towards)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}([A-Z][a-z]+)")
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass
+class Figure:
+    claim: Claim
+    quantities: list[Quantity]
+    relevance: float
+
+    @property
+    def key(self) -> tuple[float, str, str]:
+        q = self.quantities[0]
+        head = q.counted.split()[-1] if q.counted else ""
+        return (q.value, q.measure, _singular(head))
+
+
+def _figures(query: Query, scored: list[Scored]) -> list[Figure]:
+    """Claims stating a quantity of the measure asked about, with the quantities that count."""
+    counted_concepts = [c for c in query.concepts if any(
+        c.pattern().search(q.counted) for s in scored for q in s.claim.quantities if q.counted)]
+    out = []
+    for s in scored:
+        qs = [q for q in s.claim.quantities if query.measure is None or q.measure == query.measure]
+        if not qs:
+            continue
+        if counted_concepts:
+            primary = [q for q in qs if any(c.pattern().search(q.counted) for c in counted_concepts)]
+        else:
+            primary = qs
+        if not primary:
+            continue
+        first = primary[0]
+        extra = [q for q in qs if q is not first and q.start > first.start
+                 and not _BREAKDOWN.search(s.claim.text[first.end:q.start])]
+        rel = s.score + (0.2 if hedge(s.claim) or first.qualifier else 0) + (0.2 if s.claim.attributed_to else 0)
+        out.append(Figure(s.claim, [first, *extra], rel))
+    out.sort(key=lambda f: f.relevance, reverse=True)
+    return out
+
+
+def numeric(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+    """Who says which figure: one point per figure, sources side by side, never averaged."""
+    if not scored:
+        return []
+    floor = scored[0].coverage * 0.6
+    figures = _figures(query, [s for s in scored if s.coverage >= floor])
+    groups: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        if len(groups) >= MAX_FIGURES and f.key not in groups:
+            continue
+        if any(f.claim.group_id == g.claim.group_id for fs in groups.values() for g in fs):
+            continue
+        groups.setdefault(f.key, []).append(f)
+    if not groups:
+        return []
+    ordered = sorted(groups.values(), key=lambda fs: fs[0].quantities[0].value, reverse=True)
+    points = []
+    for fs in ordered:
+        parts = []
+        for f in fs:
+            doc = citer.docs[f.claim.doc_id]
+            detail = [x for x in (hedge(f.claim), when(f.claim, doc)) if x]
+            phrases = "; ".join(q.phrase for q in f.quantities)
+            parts.append(f"{who(f.claim, doc)}: {phrases}" + (f" ({', '.join(detail)})" if detail else ""))
+        points.append((" — ".join(parts), [f.claim for f in fs]))
+    lead_items = [(fs[0], fs[0].quantities[0]) for fs in ordered][:5]
+    if len(ordered) > 1:
+        listed = "; ".join(f"{q.text} ({who(f.claim, citer.docs[f.claim.doc_id])})" for f, q in lead_items)
+        lead = f"Sources give different figures: {listed}."
+    else:
+        f, q = lead_items[0]
+        lead = f"{who(f.claim, citer.docs[f.claim.doc_id])} puts it at {q.phrase}."
+    out = [citer.point(lead, [f.claim for f, _ in lead_items])]
+    out += [citer.point(text, claims) for text, claims in points]
+    return out
+
+
+def _facets(pattern: re.Pattern[str], text: str) -> set[str]:
+    return {m.group(0).lower() for m in pattern.finditer(text)}
+
+
+def _mentions(concept: Concept, text: str | None) -> bool:
+    return bool(text) and bool(concept.pattern().search(text))
+
+
+def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float | None:
+    c = s.claim
+    text = c.text
+    subj_text = _mentions(subject, text)
+    heading_for_subject = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and _mentions(subject, c.heading))
+    heading_for_other = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and not heading_for_subject)
+    names = "|".join(sorted({re.escape(t) for t in subject.terms}, key=len, reverse=True))
+    receives = re.search(
+        rf"\b(?:to|for)\s+(?:the\s+)?(?:{names})\b|\b(?:{names})(?:’s|'s)?\b[^.;]{{0,45}}?(?<!\bto )\b(?:gain|get|"
+        rf"receiv|need|want|seek|count on|benefit|access|making|earn)",
+        text, re.I)
+    gives = re.search(rf"\bfrom\s+(?:the\s+)?(?:{names})\b|\b(?:{names})\s+(?:has\s+|had\s+)?"
+                      rf"(?:shipped|sent|supplied|provided|lent|delivered)\b", text, re.I)
+    from_giver = any(
+        re.search(rf"\bfrom\s+(?:the\s+)?(?:{'|'.join(re.escape(t) for t in g.terms)})\b", text, re.I)
+        or re.search(rf"\b(?:{'|'.join(re.escape(t) for t in g.terms)})\s+(?:has\s+|had\s+)?"
+                     rf"(?:shipped|sent|supplied|provided|lent|delivered)\b", text, re.I)
+        for g in givers
+    )
+    if not (subj_text or heading_for_subject or from_giver):
+        return None
+    cues = len(BENEFIT_CUES.findall(text)) + len(_GOODS.findall(text))
+    if cues == 0 and not heading_for_subject:
+        return None
+    score = 0.15 * min(cues, 3)
+    score += 0.8 if receives else 0
+    score += 0.6 if from_giver else 0
+    score += 0.3 if heading_for_subject else 0
+    score -= 0.6 if heading_for_other else 0
+    score -= 0.6 if gives and not receives else 0
+    return score + 0.3 * s.coverage
+
+
+def benefit(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+    """The distinct things the subject gains, each with who says so."""
+    subject = query.subject
+    if subject is None:
+        return []
+    givers = list(query.concepts)
+    ranked = []
+    for s in scored:
+        b = _benefit_score(s, subject, givers)
+        if b is not None and b > 0.3:
+            ranked.append((b, s.claim))
+    chosen = diverse(ranked, lambda c: _facets(_GOODS, c.text) | _facets(BENEFIT_CUES, c.text), MAX_POINTS + 1)
+    if not chosen:
+        return []
+    points = []
+    for c in chosen:
+        doc = citer.docs[c.doc_id]
+        points.append(citer.point(f"{who(c, doc)}: {condense(c)}", [c]))
+    all_named = list(dict.fromkeys(bare_name(c.attributed_to) for c in chosen if c.attributed_to))
+    named = all_named[:3]
+    lead_claims = [c for c in chosen if c.attributed_to and bare_name(c.attributed_to) in named] or chosen[:1]
+    label = subject.label.title() if subject.label.islower() else subject.label
+    by = f", according to {join_names(named, more=len(all_named) > 3 or len(chosen) > len(lead_claims))}" if named else ""
+    lead = citer.point(f"What {label} stands to gain{by}:", lead_claims)
+    return [lead, *points]
+
+
+def statements(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+    """What the named speaker said, most relevant first."""
+    subject = query.subject
+    if subject is None:
+        return []
+    literal = Concept(subject.label, (subject.label,))
+    said = [s for s in scored if s.claim.attributed_to and _mentions(literal, s.claim.attributed_to)]
+    if not said:
+        return []
+    said.sort(key=lambda s: (s.coverage, s.score), reverse=True)
+    chosen = distinct([s.claim for s in said], MAX_POINTS)
+    points = [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
+    return points
+
+
+def general(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+    """The most relevant distinct claims."""
+    if not scored:
+        return []
+    best = scored[0].coverage
+    if query.where:
+        asked = [c.pattern() for c in query.concepts]
+        pool = [s for s in scored if s.coverage >= max(0.4, best * 0.6)]
+
+        def places(c: Claim) -> set[str]:
+            return {m.group(1) for m in _PLACE.finditer(c.text) if not any(p.search(m.group(1)) for p in asked)}
+
+        ranked = [(s.score + (0.3 if places(s.claim) else 0), s.claim) for s in pool]
+        chosen = diverse(ranked, places, MAX_POINTS)
+    else:
+        pool = [s for s in scored if s.coverage >= max(0.5, best * 0.75)]
+        chosen = distinct([s.claim for s in pool], MAX_POINTS)
+    return [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
+
+
+COMPOSERS = {"numeric": numeric, "benefit": benefit, "statements": statements, "general": general}
+
+
+def compose(query: Query, scored: list[Scored], citer: Citer) -> tuple[str, list[Point]]:
+    """Points for the question's intent, falling back to the general composer."""
+    points = COMPOSERS[query.intent](query, scored, citer)
+    if points or query.intent == "general":
+        return query.intent, points
+    return "general", general(query, scored, citer)

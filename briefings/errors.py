@@ -1,0 +1,25 @@
+"""Errors a user may see. Each adapter turns these into a message in one place.
+
+Anything else that escapes the core is a bug: adapters log it and show a short apology.
+"""
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """Base for errors whose message is meant for the user, as it stands."""
+
+
+class BadInput(BriefingError):
+    """The user gave something we cannot use (a bad file, time, time zone, question)."""
+
+
+class NoEvidence(BriefingError):
+    """The store holds nothing that answers."""
+
+
+class NotAllowed(BriefingError):
+    """The user may not do this (e.g. change a channel's subscriptions)."""
+
+
+class NotFound(BriefingError):
+    """What the user named does not exist (a subscription, a document)."""

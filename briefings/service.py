@@ -1,0 +1,91 @@
+"""The one seam every adapter calls: ask, brief, ingest, sources.
+
+Slash commands, mentions, DMs, the CLI and the scheduler all go through this object,
+so they all get the same answers. The async methods run the (SQLite, CPU-bound) work in
+a worker thread so that a chat adapter's event loop never blocks on it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .answer import answer_question
+from .briefing import build_briefing
+from .errors import BadInput
+from .ingest import ingest_paths, refresh_stale
+from .store.sqlite import SQLiteStore
+from .types import Answer, Briefing, Document, IngestReport, IngestResult
+
+log = logging.getLogger(__name__)
+MAX_QUESTION_CHARS = 10_000
+
+
+class BriefingService:
+    def __init__(
+        self,
+        store: SQLiteStore,
+        *,
+        seeds: str | Path | None = None,
+        max_bytes: int = 5_000_000,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
+        self.store = store
+        self.seeds = seeds
+        self.max_bytes = max_bytes
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._ready = False
+
+    # -- set-up -------------------------------------------------------------------------
+    def ensure_ready(self) -> None:
+        """Bring old extractions up to date, and build the store from the seeds if it is empty."""
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            refreshed = refresh_stale(self.store)
+            if refreshed:
+                log.info("re-extracted claims of %d documents", refreshed)
+            if self.seeds and self.store.approx_claim_count() == 0 and not self.store.documents():
+                report = self.ingest([str(self.seeds)])
+                log.info("built the store from %s: %d documents", self.seeds, len(report.results))
+            self._ready = True
+
+    # -- use cases ----------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadInput(f"That question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
+        self.ensure_ready()
+        with self._lock:
+            return answer_question(self.store, question)
+
+    def brief(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
+        self.ensure_ready()
+        if topic is not None and len(topic) > MAX_QUESTION_CHARS:
+            raise BadInput(f"That topic is too long; keep it under {MAX_QUESTION_CHARS:,} characters.")
+        with self._lock:
+            return build_briefing(self.store, topic=topic or None, since=since, now=self.clock())
+
+    def ingest(self, paths: Iterable[str], progress: Callable[[IngestResult], None] | None = None) -> IngestReport:
+        with self._lock:
+            return ingest_paths(self.store, paths, max_bytes=self.max_bytes, now=self.clock(), progress=progress)
+
+    def sources(self) -> list[Document]:
+        self.ensure_ready()
+        with self._lock:
+            return self.store.documents()
+
+    # -- async seams for chat adapters and the scheduler --------------------------------
+    async def answer(self, question: str) -> Answer:
+        return await asyncio.to_thread(self.ask, question)
+
+    async def build_briefing(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
+        return await asyncio.to_thread(self.brief, topic, since)
+
+    async def list_sources(self) -> list[Document]:
+        return await asyncio.to_thread(self.sources)

@@ -1,0 +1,59 @@
+"""Versioned schema of the SQLite store: ``MIGRATIONS[n]`` takes version n-1 to n.
+
+The version lives in ``PRAGMA user_version``. Add a migration; never edit a shipped one.
+"""
+from __future__ import annotations
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            source_key TEXT UNIQUE,
+            path TEXT NOT NULL,
+            title TEXT NOT NULL,
+            outlet TEXT, author TEXT, url TEXT,
+            published TEXT,
+            opinion INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT NOT NULL UNIQUE,
+            ingested_at TEXT NOT NULL,
+            extractor_version INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX documents_ingested ON documents(ingested_at)",
+        """CREATE TABLE claims (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            attributed_to TEXT, attribution_how TEXT,
+            hedges TEXT, quantities TEXT, dates TEXT, entities TEXT,
+            heading TEXT, paragraph INTEGER,
+            group_id TEXT,
+            tags TEXT
+        )""",
+        "CREATE INDEX claims_doc ON claims(doc_id, seq)",
+        "CREATE INDEX claims_group ON claims(group_id)",
+        """CREATE TABLE quantities (
+            claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
+            value REAL NOT NULL, measure TEXT NOT NULL, qualifier TEXT, phrase TEXT NOT NULL
+        )""",
+        "CREATE INDEX quantities_claim ON quantities(claim_rowid)",
+        "CREATE INDEX quantities_measure ON quantities(measure, value)",
+        """CREATE VIRTUAL TABLE claims_fts USING fts5(
+            text, attributed_to, heading, tags,
+            content='claims', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_fts(rowid, text, attributed_to, heading, tags)
+            VALUES (new.rowid, new.text, new.attributed_to, new.heading, new.tags);
+        END""",
+        """CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_fts(claims_fts, rowid, text, attributed_to, heading, tags)
+            VALUES ('delete', old.rowid, old.text, old.attributed_to, old.heading, old.tags);
+        END""",
+    ],
+}
+SCHEMA_VERSION = max(MIGRATIONS)
