@@ -113,12 +113,13 @@ class _Locator(BaseSettings):
     """Only finds the settings file: ``BRIEFBOT_CONFIG``."""
 
     model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", extra="ignore")
-    config: Path | None = None
+    config: str = ""
 
 
 def load_settings(config_file: str | Path | None = None, **values: Any) -> Settings:
     """Settings from the environment and a TOML file (explicit, ``BRIEFBOT_CONFIG``, or the default)."""
-    path = Path(config_file) if config_file else _Locator().config
+    located = str(config_file) if config_file else _Locator().config
+    path = Path(located) if located else None
     if path is None and DEFAULT_CONFIG.is_file():
         path = DEFAULT_CONFIG
     if path is not None and not path.is_file():

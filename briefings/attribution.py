@@ -54,10 +54,12 @@ _TIME_WORD = re.compile(
 ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;:()—–”\"]+)", re.I)
 PER = re.compile(r"(?:^|[,(]\s*)\bper\s+(?P<who>(?:the |former )?[A-Z][^,.;:()—–]*)")
 BY_ESTIMATION = re.compile(
-    r"\b(?:by|in)\s+(?P<who>[^,.;]{2,60}?)[’']s?\s+(?:estimation|estimate|assessment|view|account)\b", re.I
+    r"\b(?:by|in)\s+(?P<who>[^,;]{2,60}?)[’']s?\s+(?:estimation|estimate|assessment|view|account)\b", re.I
 )
 INVERTED = re.compile(
-    rf"[,”\"]\s*(?P<verb>{_INVERTIBLE})\s+(?P<who>(?:the |a |an )?(?:{_NAMEWORD}|former |senior |top )[^,.;:!?”\"()]*)"
+    rf"[,”\"]\s*(?P<verb>{_INVERTIBLE})\s+(?P<who>(?:the |a |an )?(?:(?!(?:in|on|at|to|for|from|by|with|of|during|after|before|last|this|"
+    rf"that|who|which)\b)[a-z]+ ){{0,3}}?(?:{_NAMEWORD}|former |senior |top )"
+    rf"[^,.;:!?”\"()]*)"
 )
 # After a closing quote: “...,” Victor Cha, senior vice president ..., told the Journal.
 QUOTE_TAIL = re.compile(
@@ -253,8 +255,8 @@ class Attributor:
     index: int = 0
 
     def _full(self, who: str) -> str:
-        """A bare surname becomes the full name the document used earlier."""
-        if " " in who or not who[:1].isupper():
+        """A bare surname becomes the full name the document used elsewhere."""
+        if not who[:1].isupper() or len(who.split()) > 2 or not is_person(who):
             return who
         if who not in self.full_names:
             self.full_names[who] = who

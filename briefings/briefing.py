@@ -98,7 +98,7 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
         pool = [s for s in _unused(scored, used) if s.claim.attributed_to and any(q.measure == measure for q in s.claim.quantities)]
         if not pool:
             continue
-        pts = numeric(Query(text="", intent="numeric", concepts=(), measure=measure), pool, citer)[1:4]
+        pts = numeric(Query(text="", intent="numeric", concepts=(), measure=measure), pool, citer, lead=False, limit=3)
         _mark(pts, citer, used)
         figures += pts
         if len(figures) >= 6:
@@ -115,7 +115,8 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
 
     gains: list[Point] = []
     for actor in _actors(claims, 4):
-        pts = benefit(Query(text="", intent="benefit", concepts=(), subject=actor), _unused(scored, used), citer)[1:3]
+        pts = benefit(Query(text="", intent="benefit", concepts=(), subject=actor), _unused(scored, used), citer,
+                      lead=False, limit=2)
         _mark(pts, citer, used)
         gains += pts
         if len(gains) >= 4:

@@ -69,10 +69,9 @@ def strip_attribution(text: str) -> str:
 
 def condense(claim: Claim, limit: int = MAX_POINT_CHARS) -> str:
     """The sentence without its opening connective and attribution, cut at a word boundary if long."""
-    text = claim.text.strip()
+    text = _LEADING.sub("", claim.text.strip())
     if claim.attributed_to and claim.attribution_how not in ("carried", "pronoun", "description"):
         text = strip_attribution(text) or text
-    text = _LEADING.sub("", text)
     text = text[:1].upper() + text[1:] if text[:1].islower() else text
     if len(text) > limit:
         cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")

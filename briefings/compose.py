@@ -70,7 +70,15 @@ def _figures(query: Query, scored: list[Scored]) -> list[Figure]:
     return out
 
 
-def numeric(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+def _figure_text(q: Quantity) -> str:
+    """A figure with its qualifier, as short as honest: "at least 1,500", "millions"."""
+    text = re.sub(r"\s+of$", "", q.text)
+    if q.qualifier and q.qualifier.lower() not in text.lower():
+        return f"{q.qualifier} {text}"
+    return text
+
+
+def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True, limit: int = MAX_FIGURES) -> list[Point]:
     """Who says which figure: one point per figure, sources side by side, never averaged."""
     if not scored:
         return []
@@ -78,7 +86,7 @@ def numeric(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
     figures = _figures(query, [s for s in scored if s.coverage >= floor])
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
-        if len(groups) >= MAX_FIGURES and f.key not in groups:
+        if len(groups) >= limit and f.key not in groups:
             continue
         if any(f.claim.group_id == g.claim.group_id for fs in groups.values() for g in fs):
             continue
@@ -95,14 +103,19 @@ def numeric(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
             phrases = "; ".join(q.phrase for q in f.quantities)
             parts.append(f"{who(f.claim, doc)}: {phrases}" + (f" ({', '.join(detail)})" if detail else ""))
         points.append((" — ".join(parts), [f.claim for f in fs]))
-    lead_items = [(fs[0], fs[0].quantities[0]) for fs in ordered][:5]
+    if not lead:
+        return [citer.point(text, claims) for text, claims in points]
+    # the lead names the five most relevant figures, largest first, each with its source
+    top = sorted(list(groups.values())[:5], key=lambda fs: fs[0].quantities[0].value, reverse=True)
+    lead_items = [(fs[0], fs[0].quantities[0]) for fs in top]
     if len(ordered) > 1:
-        listed = "; ".join(f"{q.text} ({who(f.claim, citer.docs[f.claim.doc_id])})" for f, q in lead_items)
-        lead = f"Sources give different figures: {listed}."
+        listed = "; ".join(
+            f"{_figure_text(q)} ({bare_name(who(f.claim, citer.docs[f.claim.doc_id]))})" for f, q in lead_items)
+        lead_text = f"Sources give different figures: {listed}."
     else:
         f, q = lead_items[0]
-        lead = f"{who(f.claim, citer.docs[f.claim.doc_id])} puts it at {q.phrase}."
-    out = [citer.point(lead, [f.claim for f, _ in lead_items])]
+        lead_text = f"{who(f.claim, citer.docs[f.claim.doc_id])} puts it at {q.phrase}."
+    out = [citer.point(lead_text, [f.claim for f, _ in lead_items])]
     out += [citer.point(text, claims) for text, claims in points]
     return out
 
@@ -148,7 +161,8 @@ def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float 
     return score + 0.3 * s.coverage
 
 
-def benefit(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
+def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
+            limit: int = MAX_POINTS + 1) -> list[Point]:
     """The distinct things the subject gains, each with who says so."""
     subject = query.subject
     if subject is None:
@@ -159,9 +173,11 @@ def benefit(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
         b = _benefit_score(s, subject, givers)
         if b is not None and b > 0.3:
             ranked.append((b, s.claim))
-    chosen = diverse(ranked, lambda c: _facets(_GOODS, c.text) | _facets(BENEFIT_CUES, c.text), MAX_POINTS + 1)
+    chosen = diverse(ranked, lambda c: _facets(_GOODS, c.text) | _facets(BENEFIT_CUES, c.text), limit)
     if not chosen:
         return []
+    if not lead:
+        return [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
     points = []
     for c in chosen:
         doc = citer.docs[c.doc_id]
@@ -171,8 +187,7 @@ def benefit(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
     lead_claims = [c for c in chosen if c.attributed_to and bare_name(c.attributed_to) in named] or chosen[:1]
     label = subject.label.title() if subject.label.islower() else subject.label
     by = f", according to {join_names(named, more=len(all_named) > 3 or len(chosen) > len(lead_claims))}" if named else ""
-    lead = citer.point(f"What {label} stands to gain{by}:", lead_claims)
-    return [lead, *points]
+    return [citer.point(f"What {label} stands to gain{by}:", lead_claims), *points]
 
 
 def statements(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:

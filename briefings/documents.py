@@ -18,7 +18,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 OPINION = re.compile(r"^\s*(?:opinion|op-ed|comment|analysis|editorial)\s*[-–—:|]\s*", re.I)
 HEADER = re.compile(r"^\s*(?P<key>source|outlet|publisher|url|link|date|published|by|author)\s*:\s*(?P<value>.+)$", re.I)
-BYLINE = re.compile(r"^\s*by\s+(?P<value>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,5})\s*$")
+BYLINE = re.compile(r"^\s*[Bb]y\s+(?P<value>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,5})\s*$")
 DATE_LINE = re.compile(
     r"^\s*(?:(?:published|updated|posted)\s*:?\s*)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
     r"\d{4}-\d{2}-\d{2})(?:[ ,T]+\d{1,2}:\d{2}.*)?\s*$"

@@ -13,7 +13,21 @@ from .quantities import find_quantities
 from .segment import Span, normalise, paragraphs, sentences
 from .types import Claim
 
-EXTRACTOR_VERSION = 3  # bump when extraction changes: stored documents are re-extracted
+
+
+def _extractor_version() -> int:
+    """A fingerprint of the extraction code: stored documents made by other code are re-extracted."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("extract.py", "attribution.py", "quantities.py", "segment.py", "documents.py", "lexicon.py"):
+        digest.update((here / name).read_bytes())
+    return int(digest.hexdigest()[:12], 16)
+
+
+EXTRACTOR_VERSION = _extractor_version()
 
 _HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)) + r")\b", re.I)
 _MONTH = "|".join(m.capitalize() for m in MONTHS)

@@ -112,11 +112,14 @@ def _concepts(text: str, skip: set[str]) -> list[Concept]:
 
 
 def _measure(text: str) -> str | None:
+    found = []
     for w in _WORD.findall(text):
         w = w.rstrip("s") if w not in _MEASURE_WORDS else w
         for cand in (w, w + "s"):
             if cand in _MEASURE_WORDS:
-                return _MEASURE_WORDS[cand]
+                found.append(_MEASURE_WORDS[cand])
+    if found:  # "how many soldiers were killed": the casualty word wins, as it does for quantities
+        return "casualties" if "casualties" in found else found[0]
     if re.search(r"\bhow (?:big|large|strong)\b", text) and re.search(r"\b(?:army|military|forces?)\b", text):
         return "personnel"
     if re.search(r"\bhow much\b", text) and re.search(r"\b(?:cost|paid|pay|money|worth)\b", text):

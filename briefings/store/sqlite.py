@@ -147,7 +147,7 @@ class SQLiteStore:
 
     def stale_documents(self, version: int) -> list[Document]:
         rows = self.conn.execute(
-            f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE extractor_version < ?", (version,)
+            f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE extractor_version != ?", (version,)
         ).fetchall()
         return [document_from_row(r, with_text=True) for r in rows]
 

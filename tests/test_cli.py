@@ -1,0 +1,94 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+from .faithful import assert_faithful
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run ``briefbot`` from the project root with its store under tmp_path."""
+    monkeypatch.chdir(ROOT)
+    env = {"BRIEFBOT_DATA_DIR": str(tmp_path / "data")}
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_ask_works_out_of_the_box_from_the_seeds(run):
+    r = run("ask", "troop estimates?")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Sources give different figures:")
+    assert "\nSources\n[1] “" in r.output and "seeds/003_" in r.output
+
+
+def test_ask_json_contract(run):
+    r = run("ask", "--json", "what does North Korea gain?")
+    out = json.loads(r.output)
+    assert set(out) >= {"question", "answered", "points", "sources"}
+    s = out["sources"][0]
+    assert set(s) >= {"n", "quote", "claim_id", "attributed_to", "document"}
+    assert set(s["document"]) >= {"id", "path", "title", "outlet", "published", "url"}
+    assert s["document"]["path"].startswith("seeds/")  # relative stays relative
+    assert_faithful(out, ROOT)
+
+
+def test_ask_json_stdin_one_line_per_question_in_order(run):
+    questions = ["troop estimates?", "", "what will the weather be in Paris tomorrow?", "x" * 20000, "NEAR( AND *"]
+    r = run("ask", "--json", "-", input="\n".join(questions) + "\n")
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert len(lines) == len(questions)
+    outs = [json.loads(line) for line in lines]
+    assert [o["question"] for o in outs] == questions
+    assert [o["answered"] for o in outs] == [True, False, False, False, False]
+    assert "keep it under 10,000" in outs[3]["message"]
+
+
+def test_brief_has_cited_sections(run):
+    r = run("brief", "--json")
+    out = json.loads(r.output)
+    titles = [s["title"] for s in out["sections"]]
+    assert titles[0] == "Headline figures" and "Key developments" in titles
+    assert_faithful(out, ROOT)
+    ids = [s["claim_id"] for s in out["sources"]]
+    assert len(ids) == len(set(ids))
+    text = run("brief").output
+    assert text.startswith("Briefing\n\nHeadline figures\n• ")
+
+
+def test_brief_since_keeps_only_newer_documents(run, tmp_path):
+    run("sources")
+    r = run("brief", "--since", "2999-01-01")
+    assert r.exit_code == 0 and "nothing new since 2999-01-01" in r.output
+    bad = run("brief", "--since", "the day after never")
+    assert bad.exit_code == 2 and "ISO date" in bad.output
+
+
+def test_ingest_reports_each_bad_file_and_exits_non_zero(run, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Port strike\n\nAbout 2,400 dock workers stayed off the job, the port authority said.\n")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01")
+    r = run("ingest", str(good), str(bad))
+    assert r.exit_code == 1
+    assert f"failed: {bad}: binary file" in r.output
+    assert "1 added, 1 failed (2 files)" in r.output
+    again = run("ingest", str(good))
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+    listing = run("sources")
+    assert "Port strike" in listing.output and "seeds/000_" in listing.output
+
+
+def test_sources_json(run):
+    docs = json.loads(run("sources", "--json").output)
+    assert len(docs) == 5 and sum(d["claims"] for d in docs) > 100
+    assert [d["opinion"] for d in docs].count(True) == 1

@@ -1,0 +1,119 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefings.ingest import ingest_paths
+from briefings.store import SQLiteStore
+
+ARTICLE = """Port strike enters second week
+
+About 2,400 dock workers stayed off the job on Monday, according to the port authority.
+"We will not go back until the rules are enforced," said union leader Tomas Berg.
+"""
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def counts(store):
+    return (len(store.documents()), store.claim_count())
+
+
+def test_same_content_twice_changes_nothing(empty_store, tmp_path):
+    path = write(tmp_path, "a.txt", ARTICLE)
+    first = ingest_paths(empty_store, [path])
+    assert [r.status for r in first.results] == ["added"]
+    before = counts(empty_store)
+    again = ingest_paths(empty_store, [path, write(tmp_path, "copy.txt", ARTICLE)])
+    assert [r.status for r in again.results] == ["unchanged", "unchanged"]
+    assert counts(empty_store) == before == (1, 2)
+
+
+def test_changed_file_replaces_its_claims(empty_store, tmp_path):
+    path = write(tmp_path, "a.txt", ARTICLE)
+    ingest_paths(empty_store, [path])
+    write(tmp_path, "a.txt", ARTICLE.replace("2,400", "3,100"))
+    report = ingest_paths(empty_store, [path])
+    assert [r.status for r in report.results] == ["replaced"]
+    assert counts(empty_store) == (1, 2)
+    texts = [h.claim.text for h in empty_store.search('"dock"', 10)]
+    assert texts == ["About 3,100 dock workers stayed off the job on Monday, according to the port authority."]
+
+
+def test_bad_files_are_reported_and_the_rest_go_in(empty_store, tmp_path):
+    good = write(tmp_path, "good.txt", ARTICLE)
+    empty = write(tmp_path, "empty.txt", "")
+    binary = tmp_path / "img.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\u00e9\n\nThe caf\u00e9 opened today in town.".encode("latin-1"))
+    report = ingest_paths(empty_store, [empty, str(binary), good, str(latin), str(tmp_path / "nope.txt")])
+    assert [r.status for r in report.results] == ["failed", "failed", "added", "failed", "failed"]
+    for r in report.failed:
+        assert r.path in r.error
+    assert counts(empty_store) == (1, 2)
+
+
+def test_folders_are_walked_for_article_files(empty_store, tmp_path):
+    (tmp_path / "in").mkdir()
+    write(tmp_path / "in", "a.md", ARTICLE)
+    write(tmp_path / "in", "notes.json", "{}")
+    (tmp_path / "in" / ".hidden").mkdir()
+    write(tmp_path / "in" / ".hidden", "b.txt", ARTICLE + "More text here for a change.\n")
+    report = ingest_paths(empty_store, [str(tmp_path / "in")])
+    assert [Path(r.path).name for r in report.results] == ["a.md"]
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing_behind(empty_store, tmp_path, monkeypatch):
+    path = write(tmp_path, "a.txt", ARTICLE)
+    real = empty_store._insert_claims
+
+    def half_then_crash(claims):
+        real(claims[:1])
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(empty_store, "_insert_claims", half_then_crash)
+    report = ingest_paths(empty_store, [path])
+    assert report.results[0].status == "failed" and "disk on fire" in report.results[0].error
+    assert counts(empty_store) == (0, 0)
+    assert empty_store.search('"dock"', 10) == []
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys
+    from briefings.ingest import ingest_paths
+    from briefings.store import SQLiteStore
+    store = SQLiteStore(sys.argv[1])
+    ingest_paths(store, sys.argv[2:], progress=lambda r: print(r.status, flush=True))
+""")
+
+
+def test_store_is_consistent_after_a_kill_mid_ingest(tmp_path):
+    files = []
+    for i in range(20):
+        body = " ".join(f"Officials said {i * 100 + j} workers joined strike number {j} in town {i}." for j in range(30))
+        files.append(write(tmp_path, f"doc{i:02}.txt", f"Strike report {i}\n\n{body}\n"))
+    db = tmp_path / "k.sqlite3"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db), *files], stdout=subprocess.PIPE, text=True)
+    for _ in range(3):
+        assert proc.stdout.readline().strip() == "added"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = SQLiteStore(db)
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.conn.execute("INSERT INTO claims_fts(claims_fts) VALUES('integrity-check')")
+    docs = store.documents()
+    assert 3 <= len(docs) < 20
+    assert all(d.claim_count == 30 for d in docs)
+    # and the next run finishes the job
+    report = ingest_paths(store, files)
+    assert {r.status for r in report.results} <= {"added", "unchanged"}
+    assert counts(store) == (20, 600)
