@@ -175,5 +175,33 @@ def sources(obj: Context, as_json: bool) -> None:
         click.echo(render_documents(docs))
 
 
+CREDENTIALS = {
+    "slack": "BRIEFBOT_SLACK__BOT_TOKEN plus BRIEFBOT_SLACK__APP_TOKEN (Socket Mode) or "
+             "BRIEFBOT_SLACK__SIGNING_SECRET (HTTP mode)",
+    "discord": "BRIEFBOT_DISCORD__TOKEN",
+}
+
+
+@main.command()
+@click.argument("platforms", nargs=-1, type=click.Choice(["slack", "discord"]))
+@pass_ctx
+def run(obj: Context, platforms: tuple[str, ...]) -> None:
+    """Start the bot: the named platforms (default: every one with credentials) and the scheduler."""
+    import asyncio
+
+    from .runner import run as run_bot
+
+    settings = obj.settings
+    configured = [p for p in ("slack", "discord") if getattr(settings, p).configured]
+    chosen = list(platforms) or configured
+    if not chosen:
+        raise click.ClickException("no platform has credentials; set " + " or ".join(CREDENTIALS.values()))
+    for p in chosen:
+        if not getattr(settings, p).configured:
+            raise click.ClickException(f"{p} has no credentials; set {CREDENTIALS[p]}")
+    logging.getLogger().setLevel(settings.log_level)
+    asyncio.run(run_bot(settings, obj.service, chosen))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .attribution import bare_name
 from .cite import Citer, condense, distinct, diverse, hedge, join_names, when, who
@@ -128,30 +129,33 @@ def _mentions(concept: Concept, text: str | None) -> bool:
     return bool(text) and bool(concept.pattern().search(text))
 
 
+@lru_cache(maxsize=256)
+def _direction_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(receives, gives) patterns for an actor named by any of ``terms``."""
+    names = "|".join(sorted({re.escape(t) for t in terms}, key=len, reverse=True))
+    receives = re.compile(
+        rf"\b(?:to|for)\s+(?:the\s+)?(?:{names})\b|\b(?:{names})(?:’s|'s)?\b[^.;]{{0,45}}?(?<!\bto )\b(?:gain|get|"
+        rf"receiv|need|want|seek|count on|benefit|access|making|earn)", re.I)
+    gives = re.compile(rf"\bfrom\s+(?:the\s+)?(?:{names})\b|\b(?:{names})\s+(?:has\s+|had\s+)?"
+                       rf"(?:shipped|sent|supplied|provided|lent|delivered)\b", re.I)
+    return receives, gives
+
+
 def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float | None:
     c = s.claim
     text = c.text
     subj_text = _mentions(subject, text)
     heading_for_subject = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and _mentions(subject, c.heading))
     heading_for_other = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and not heading_for_subject)
-    names = "|".join(sorted({re.escape(t) for t in subject.terms}, key=len, reverse=True))
-    receives = re.search(
-        rf"\b(?:to|for)\s+(?:the\s+)?(?:{names})\b|\b(?:{names})(?:’s|'s)?\b[^.;]{{0,45}}?(?<!\bto )\b(?:gain|get|"
-        rf"receiv|need|want|seek|count on|benefit|access|making|earn)",
-        text, re.I)
-    gives = re.search(rf"\bfrom\s+(?:the\s+)?(?:{names})\b|\b(?:{names})\s+(?:has\s+|had\s+)?"
-                      rf"(?:shipped|sent|supplied|provided|lent|delivered)\b", text, re.I)
-    from_giver = any(
-        re.search(rf"\bfrom\s+(?:the\s+)?(?:{'|'.join(re.escape(t) for t in g.terms)})\b", text, re.I)
-        or re.search(rf"\b(?:{'|'.join(re.escape(t) for t in g.terms)})\s+(?:has\s+|had\s+)?"
-                     rf"(?:shipped|sent|supplied|provided|lent|delivered)\b", text, re.I)
-        for g in givers
-    )
+    from_giver = any(_direction_patterns(g.terms)[1].search(text) for g in givers)
     if not (subj_text or heading_for_subject or from_giver):
         return None
     cues = len(BENEFIT_CUES.findall(text)) + len(_GOODS.findall(text))
     if cues == 0 and not heading_for_subject:
         return None
+    receives_re, gives_re = _direction_patterns(subject.terms)
+    receives = receives_re.search(text)
+    gives = gives_re.search(text)
     score = 0.15 * min(cues, 3)
     score += 0.8 if receives else 0
     score += 0.6 if from_giver else 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import MEASURES, QUESTION_WORDS, STOP_WORDS, SYNONYM_GROUPS, synonyms_of
 
@@ -52,8 +53,14 @@ class Concept:
         return "(" + " OR ".join(fts_phrase(t) for t in self.terms) + ")"
 
     def pattern(self) -> re.Pattern[str]:
-        alts = sorted({re.escape(t).replace(r"\ ", r"[\s-]+") for t in self.terms}, key=len, reverse=True)
-        return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?:s|es|ed|ing|n|ns|’s|'s)?(?![\w])", re.I)
+        """Matches any of the terms as whole words, allowing simple inflections."""
+        return _pattern(self.terms)
+
+
+@lru_cache(maxsize=1024)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted({re.escape(t).replace(r"\ ", r"[\s-]+") for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?:s|es|ed|ing|n|ns|’s|'s)?(?![\w])", re.I)
 
 
 @dataclass(frozen=True)

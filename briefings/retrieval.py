@@ -13,9 +13,10 @@ from .lexicon import BENEFIT_CUES
 from .query import Concept, Query
 from .types import Claim, ClaimHit
 
-SMALL_STORE = 50_000  # below this, one OR query ranked by BM25 is fast enough
-DF_CAP = 20_000  # document frequencies are counted up to this
-RANKED_LIMIT = 20_000  # above this many matches, take the newest instead of ranking them all
+SMALL_STORE = 20_000  # below this, one OR query ranked by BM25 is fast enough
+DF_CAP = 5_000  # document frequencies are counted up to this (a bounded, streaming count)
+RANKED_LIMIT = 5_000  # above this many matches, take the newest instead of ranking them all
+STEP_BUDGET_MS = 20.0  # each newest-first scan stops after this long with what it found
 K = 300
 
 _BENEFIT_TERMS = Concept(
@@ -69,7 +70,8 @@ def retrieve(store, query: Query, stats: list[ConceptStats], n: int, k: int = K)
         expr = " AND ".join(s.concept.fts() for s in parts)
         estimate = min(s.df for s in parts)
         order = "rank" if estimate < RANKED_LIMIT else "recent"
-        for h in store.search(expr, k, order=order):
+        budget = None if order == "rank" else STEP_BUDGET_MS
+        for h in store.search(expr, k, order=order, budget_ms=budget):
             hits.setdefault(h.claim.id, h)
         if len(hits) >= k // 3 or len(ordered) == 1:
             break

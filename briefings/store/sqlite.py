@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -152,16 +153,35 @@ class SQLiteStore:
         return [document_from_row(r, with_text=True) for r in rows]
 
     # -- claims -------------------------------------------------------------------------
-    def search(self, match: str, k: int, order: str = "rank") -> list[ClaimHit]:
-        """Claims matching an FTS5 expression: best ``k`` by BM25, or the ``k`` newest."""
+    def search(self, match: str, k: int, order: str = "rank", budget_ms: float | None = None) -> list[ClaimHit]:
+        """Claims matching an FTS5 expression: best ``k`` by BM25, or the ``k`` newest.
+
+        With ``budget_ms``, stop when the time is up and return what was found by then
+        (only meaningful for ``order="recent"``, which streams newest first).
+        """
         order_by = "rank" if order == "rank" else "claims_fts.rowid DESC"
-        rows = self.conn.execute(
-            "SELECT c.*, bm25(claims_fts, 1.0, 0.6, 0.3, 0.0) AS score FROM claims_fts"
-            " JOIN claims c ON c.rowid = claims_fts.rowid"
-            f" WHERE claims_fts MATCH ? ORDER BY {order_by} LIMIT ?",
-            (match, k),
-        ).fetchall()
+        sql = ("SELECT c.*, bm25(claims_fts, 1.0, 0.6, 0.3, 0.0) AS score FROM claims_fts"
+               " JOIN claims c ON c.rowid = claims_fts.rowid"
+               f" WHERE claims_fts MATCH ? ORDER BY {order_by} LIMIT ?")
+        if budget_ms is None:
+            rows = self.conn.execute(sql, (match, k)).fetchall()
+        else:
+            rows = self._fetch_within(sql, (match, k), budget_ms)
         return [ClaimHit(claim_from_row(r), -float(r["score"])) for r in rows]
+
+    def _fetch_within(self, sql: str, params: tuple, budget_ms: float) -> list[sqlite3.Row]:
+        deadline = time.perf_counter() + budget_ms / 1000
+        rows: list[sqlite3.Row] = []
+        self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
+        try:
+            for row in self.conn.execute(sql, params):
+                rows.append(row)
+        except sqlite3.OperationalError as e:
+            if "interrupt" not in str(e):
+                raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
+        return rows
 
     def count_matches(self, match: str, cap: int) -> int:
         return self.conn.execute(
