@@ -6,6 +6,7 @@ change with a test, not a hunt through code.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STOP_WORDS = frozenset(
     """
@@ -122,6 +123,27 @@ WORD_NUMBERS = {
 }
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "hundreds": 100, "thousands": 1_000, "millions": 1_000_000, "billions": 1_000_000_000}
+
+
+@lru_cache(maxsize=2048)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``terms`` as whole words (phrases across spaces or hyphens), with simple inflections."""
+    alts = sorted({re.escape(t).replace(r"\ ", r"[\s-]+") for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?:s|es|ed|ing|n|ns|’s|'s)?(?![\w])", re.I)
+
+
+def group_tag(index: int) -> str:
+    """The hidden search word that marks a claim as naming synonym group ``index``."""
+    return f"syn{index}"
+
+
+def group_tags(text: str) -> list[str]:
+    """The synonym groups a text names, as hidden search words (indexed with each claim)."""
+    return [group_tag(i) for i, g in enumerate(SYNONYM_GROUPS) if term_pattern(tuple(sorted(g))).search(text)]
+
+
+def groups_of(term: str) -> tuple[int, ...]:
+    return tuple(i for i, g in enumerate(SYNONYM_GROUPS) if term in g)
 
 
 def synonyms_of(term: str) -> frozenset[str]:

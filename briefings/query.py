@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .lexicon import MEASURES, QUESTION_WORDS, STOP_WORDS, SYNONYM_GROUPS, synonyms_of
+from .lexicon import (
+    MEASURES,
+    QUESTION_WORDS,
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    group_tag,
+    groups_of,
+    synonyms_of,
+    term_pattern,
+)
 
 MAX_QUESTION_CHARS = 2_000
 MAX_CONCEPTS = 8
@@ -49,18 +57,19 @@ class Concept:
     terms: tuple[str, ...]
 
     def fts(self) -> str:
-        """This concept as an FTS5 expression: its terms OR-ed, each quoted."""
+        """This concept as an FTS5 expression.
+
+        A word of a synonym group is looked up by the group's hidden tag (one short doclist,
+        indexed with each claim) rather than as an OR of every synonym and phrase.
+        """
+        groups = groups_of(self.label) if set(self.terms) == set(synonyms_of(self.label)) else ()
+        if groups:
+            return "(" + " OR ".join(f'"{group_tag(g)}"' for g in groups) + ")"
         return "(" + " OR ".join(fts_phrase(t) for t in self.terms) + ")"
 
     def pattern(self) -> re.Pattern[str]:
         """Matches any of the terms as whole words, allowing simple inflections."""
-        return _pattern(self.terms)
-
-
-@lru_cache(maxsize=1024)
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted({re.escape(t).replace(r"\ ", r"[\s-]+") for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?:s|es|ed|ing|n|ns|’s|'s)?(?![\w])", re.I)
+        return term_pattern(self.terms)
 
 
 @dataclass(frozen=True)

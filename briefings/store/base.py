@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
+from ..lexicon import group_tags
 from ..types import Claim, ClaimHit, Document, Quantity
 
 
@@ -33,8 +34,8 @@ def quantities_from(raw: str | None) -> tuple[Quantity, ...]:
 
 
 def claim_tags(claim: Claim) -> str:
-    """Hidden search words: which measures a claim's numbers belong to."""
-    tags = {f"qty{q.measure}" for q in claim.quantities}
+    """Hidden search words: the measures of the claim's numbers, the synonym groups it names."""
+    tags = {f"qty{q.measure}" for q in claim.quantities} | set(group_tags(claim.text))
     if claim.quantities:
         tags.add("qtyany")
     if claim.attributed_to:

@@ -160,7 +160,7 @@ class SQLiteStore:
         (only meaningful for ``order="recent"``, which streams newest first).
         """
         order_by = "rank" if order == "rank" else "claims_fts.rowid DESC"
-        sql = ("SELECT c.*, bm25(claims_fts, 1.0, 0.6, 0.3, 0.0) AS score FROM claims_fts"
+        sql = ("SELECT c.*, bm25(claims_fts, 1.0, 0.6, 0.3, 0.5) AS score FROM claims_fts"
                " JOIN claims c ON c.rowid = claims_fts.rowid"
                f" WHERE claims_fts MATCH ? ORDER BY {order_by} LIMIT ?")
         if budget_ms is None:
