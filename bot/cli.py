@@ -203,5 +203,50 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
     asyncio.run(run_bot(settings, obj.service, chosen))
 
 
+@main.group()
+def discord() -> None:
+    """Register slash commands and get the invite link."""
+
+
+@discord.command("sync")
+@click.option("--guild", type=int, help="Register to this server only (instant; for development).")
+@pass_ctx
+def discord_sync(obj: Context, guild: int | None) -> None:
+    """Register the slash commands with Discord (globally, or to one server with --guild)."""
+    import asyncio
+
+    from .discord_adapter import DiscordAdapter, sync_commands
+
+    settings = obj.settings
+    if not settings.discord.configured:
+        raise click.ClickException(f"discord has no credentials; set {CREDENTIALS['discord']}")
+    adapter = DiscordAdapter(obj.service, settings.discord, _subscriptions(settings, obj.service))
+    names = asyncio.run(sync_commands(adapter, settings.discord.token.get_secret_value(),
+                                      guild or settings.discord.dev_guild_id))
+    where = f"server {guild or settings.discord.dev_guild_id}" if (guild or settings.discord.dev_guild_id) else "globally"
+    click.echo(f"registered {len(names)} commands {where}: {', '.join('/' + n for n in names)}")
+
+
+@discord.command("invite-url")
+@pass_ctx
+def discord_invite_url(obj: Context) -> None:
+    """Print the link that adds the bot to a server, with only the permissions it uses."""
+    from .discord_adapter import invite_url
+
+    app_id = obj.settings.discord.application_id
+    if not app_id:
+        raise click.ClickException("set BRIEFBOT_DISCORD__APPLICATION_ID (the application id from the Developer Portal)")
+    click.echo(invite_url(app_id))
+
+
+def _subscriptions(settings, service):
+    """The scheduler's chat commands, when scheduled briefings are enabled."""
+    if not settings.scheduler.enabled:
+        return None
+    from .scheduler import BriefingScheduler
+
+    return BriefingScheduler.from_settings(service, settings).commands
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

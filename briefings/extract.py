@@ -43,7 +43,7 @@ _NOT_ENTITY = {
     "While", "Thus", "However", "Indeed", "So", "As", "Already", "Earlier", "Until", "After", "Before",
     "Perhaps", "Both", "Some", "Other", "Its", "Their", "His", "Her", "He", "She", "They", "We", "I",
     "Precisely", "Beyond", "More", "Now", "Last", "Hence", "Despite", "Ultimately", "Moreover", "Where",
-    "What", "Who", "Why", "How", "Initially", "Less", "Huge", "Yet", "Over",
+    "What", "Who", "Why", "How", "Initially", "Less", "Huge", "Yet", "Over", "Your", "My", "Our", "You",
 }
 
 
@@ -52,14 +52,18 @@ def hedges(sentence: str) -> tuple[str, ...]:
 
 
 def entities(sentence: str) -> tuple[str, ...]:
+    """Capitalised names the sentence mentions (people, places, organisations), possessives dropped."""
     out = []
     for m in _ENTITY.finditer(sentence):
-        words = m.group(0).split()
-        while words and words[0] in _NOT_ENTITY:
-            words.pop(0)
-        name = " ".join(words).rstrip(".’'")
-        if name and len(name) > 1 and name.lower() not in MONTHS and name.lower() not in WEEKDAYS:
-            out.append(name)
+        for piece in re.split(r"(?<=\w{2})\.\s+", m.group(0)):
+            words = piece.split()
+            while words and words[0] in _NOT_ENTITY:
+                words.pop(0)
+            name = re.sub(r"[’']s$", "", " ".join(words))
+            if not re.search(r"(?:\b[A-Z]\.)+$", name):
+                name = name.rstrip(".’'")
+            if len(name) > 1 and name.lower() not in MONTHS and name.lower() not in WEEKDAYS:
+                out.append(name)
     return tuple(dict.fromkeys(out))
 
 

@@ -80,6 +80,12 @@ class BriefingService:
         with self._lock:
             return self.store.documents()
 
+    def topics(self, prefix: str = "", limit: int = 25) -> list[str]:
+        """Topic suggestions: names the stored claims mention most, starting with ``prefix``."""
+        self.ensure_ready()
+        with self._lock:
+            return self.store.topics(prefix[:100], limit)
+
     # -- async seams for chat adapters and the scheduler --------------------------------
     async def answer(self, question: str) -> Answer:
         return await asyncio.to_thread(self.ask, question)
@@ -89,3 +95,6 @@ class BriefingService:
 
     async def list_sources(self) -> list[Document]:
         return await asyncio.to_thread(self.sources)
+
+    async def suggest_topics(self, prefix: str = "", limit: int = 25) -> list[str]:
+        return await asyncio.to_thread(self.topics, prefix, limit)

@@ -55,5 +55,16 @@ MIGRATIONS: dict[int, list[str]] = {
             VALUES ('delete', old.rowid, old.text, old.attributed_to, old.heading, old.tags);
         END""",
     ],
+    2: [
+        # names claims mention, counted, for topic suggestions (Discord autocomplete)
+        """CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            lname TEXT NOT NULL,
+            claims INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX topics_lname ON topics(lname)",
+        """INSERT INTO topics(name, lname, claims)
+           SELECT value, lower(value), count(*) FROM claims, json_each(claims.entities) GROUP BY value""",
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -93,6 +93,7 @@ class SQLiteStore:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
+            self._forget_topics(doc_id)
             c.execute("DELETE FROM claims WHERE doc_id=?", (doc_id,))
             self._insert_claims(claims)
             c.execute("UPDATE documents SET extractor_version=? WHERE id=?", (extractor_version, doc_id))
@@ -115,11 +116,26 @@ class SQLiteStore:
             )
             rowid = cur.lastrowid
             c.executemany(
+                "INSERT INTO topics(name, lname, claims) VALUES (?, lower(?), 1)"
+                " ON CONFLICT(name) DO UPDATE SET claims = claims + 1",
+                [(e, e) for e in set(cl.entities)],
+            )
+            c.executemany(
                 "INSERT INTO quantities (claim_rowid, value, measure, qualifier, phrase) VALUES (?,?,?,?,?)",
                 [(rowid, q.value, q.measure, q.qualifier, q.phrase) for q in cl.quantities],
             )
 
+    def _forget_topics(self, doc_id: str) -> None:
+        self.conn.execute(
+            "UPDATE topics SET claims = claims - (SELECT count(*) FROM claims c, json_each(c.entities) j"
+            " WHERE c.doc_id = ? AND j.value = topics.name)"
+            " WHERE name IN (SELECT j.value FROM claims c, json_each(c.entities) j WHERE c.doc_id = ?)",
+            (doc_id, doc_id),
+        )
+        self.conn.execute("DELETE FROM topics WHERE claims <= 0")
+
     def _delete(self, doc_id: str) -> None:
+        self._forget_topics(doc_id)
         self.conn.execute("DELETE FROM claims WHERE doc_id=?", (doc_id,))
         self.conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
@@ -187,6 +203,14 @@ class SQLiteStore:
         return self.conn.execute(
             "SELECT count(*) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?)", (match, cap)
         ).fetchone()[0]
+
+    def topics(self, prefix: str, limit: int = 25) -> list[str]:
+        """Names the claims mention most, starting with ``prefix`` (any case)."""
+        like = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.conn.execute(
+            "SELECT name FROM topics WHERE lname LIKE ? ESCAPE '\\' ORDER BY claims DESC, name LIMIT ?", (like, limit)
+        ).fetchall()
+        return [r["name"] for r in rows]
 
     def approx_claim_count(self) -> int:
         """Cheap upper bound on the number of claims (the highest row id)."""
