@@ -61,6 +61,8 @@ class DiscordSettings(BaseModel):
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     grace_seconds: int = Field(3600, ge=0)  # a slot missed by less than this is still delivered
+    lease_seconds: int = Field(600, ge=1)  # a claim older than this, by a process that died, is taken over
+    instance_name: str = ""  # names this process's claims across restarts (default: the host name)
 
 
 class Settings(BaseSettings):

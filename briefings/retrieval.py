@@ -16,6 +16,7 @@ from .types import Claim, ClaimHit
 SMALL_STORE = 20_000  # below this, one OR query ranked by BM25 is fast enough
 DF_CAP = 5_000  # document frequencies are counted up to this (a bounded, streaming count)
 RANKED_LIMIT = 5_000  # above this many matches, take the newest instead of ranking them all
+MIN_HITS = 20  # fewer candidates than this from the narrowest query: widen it
 STEP_BUDGET_MS = 20.0  # each newest-first scan stops after this long with what it found
 K = 300
 
@@ -73,7 +74,7 @@ def retrieve(store, query: Query, stats: list[ConceptStats], n: int, k: int = K)
         budget = None if order == "rank" else STEP_BUDGET_MS
         for h in store.search(expr, k, order=order, budget_ms=budget):
             hits.setdefault(h.claim.id, h)
-        if len(hits) >= k // 3 or len(ordered) == 1:
+        if len(hits) >= MIN_HITS or len(ordered) == 1:
             break
         ordered = ordered[:-1]  # drop the most common concept and widen
     return list(hits.values())

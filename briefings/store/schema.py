@@ -66,5 +66,39 @@ MIGRATIONS: dict[int, list[str]] = {
         """INSERT INTO topics(name, lname, claims)
            SELECT value, lower(value), count(*) FROM claims, json_each(claims.entities) GROUP BY value""",
     ],
+    3: [
+        # daily briefings or standing questions for a chat channel, at a local time
+        """CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL DEFAULT '',
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('briefing', 'question')),
+            at_time TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            topic TEXT,
+            quiet INTEGER NOT NULL DEFAULT 0,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            disabled_reason TEXT,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            last_delivered_at TEXT,
+            last_answer TEXT
+        )""",
+        "CREATE INDEX subscriptions_channel ON subscriptions(platform, channel)",
+        # one row per subscription and local slot: claimed before posting, done after
+        """CREATE TABLE deliveries (
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            slot TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'skipped', 'missed', 'failed')),
+            owner TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            finished_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            detail TEXT,
+            PRIMARY KEY (subscription_id, slot)
+        )""",
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)

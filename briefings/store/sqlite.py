@@ -175,8 +175,12 @@ class SQLiteStore:
         With ``budget_ms``, stop when the time is up and return what was found by then
         (only meaningful for ``order="recent"``, which streams newest first).
         """
-        order_by = "rank" if order == "rank" else "claims_fts.rowid DESC"
-        sql = ("SELECT c.*, bm25(claims_fts, 1.0, 0.6, 0.3, 0.5) AS score FROM claims_fts"
+        # bm25() counts every phrase's matches over the whole table: worth it only when ranking
+        if order == "rank":
+            order_by, score = "rank", "bm25(claims_fts, 1.0, 0.6, 0.3, 0.5)"
+        else:
+            order_by, score = "claims_fts.rowid DESC", "0.0"
+        sql = (f"SELECT c.*, {score} AS score FROM claims_fts"
                " JOIN claims c ON c.rowid = claims_fts.rowid"
                f" WHERE claims_fts MATCH ? ORDER BY {order_by} LIMIT ?")
         if budget_ms is None:
