@@ -204,6 +204,94 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
 
 
 @main.group()
+def config() -> None:
+    """Check the settings."""
+
+
+@config.command("check")
+@click.pass_context
+def config_check(ctx: click.Context) -> None:
+    """Validate the settings; print each problem as a dotted path with what is expected."""
+    from pydantic import ValidationError
+
+    from .settings import load_settings, problems
+
+    try:
+        settings = load_settings(ctx.obj.config)
+    except ValidationError as e:
+        for err in e.errors():
+            click.echo(f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}", err=True)
+        ctx.exit(1)
+    except FileNotFoundError as e:
+        click.echo(str(e), err=True)
+        ctx.exit(1)
+    found = problems(settings)
+    for p in found:
+        click.echo(p, err=True)
+    if found:
+        ctx.exit(1)
+    on = [p for p in ("slack", "discord") if getattr(settings, p).configured]
+    click.echo(f"settings ok: store {settings.store_url}; platforms: {', '.join(on) or 'none configured'}; "
+               f"scheduler {'on' if settings.scheduler.enabled else 'off'}")
+
+
+@main.group()
+def subscriptions() -> None:
+    """List, add and remove channel subscriptions (as whoever runs the bot)."""
+
+
+def _subs(obj: Context):
+    from briefings.subscriptions import SubscriptionStore
+
+    obj.service.ensure_ready()
+    return SubscriptionStore(obj.service.store.conn)
+
+
+@subscriptions.command("list")
+@click.option("--platform", type=click.Choice(["slack", "discord"]))
+@click.option("--channel")
+@pass_ctx
+def subscriptions_list(obj: Context, platform: str | None, channel: str | None) -> None:
+    """Every subscription (or one platform's, or one channel's)."""
+    subs = _subs(obj).list(platform, channel)
+    if not subs:
+        click.echo("no subscriptions")
+    for sub in subs:
+        click.echo(f"{sub.platform:8} {sub.channel:22} {sub.describe()}")
+
+
+@subscriptions.command("add")
+@click.option("--platform", type=click.Choice(["slack", "discord"]), required=True)
+@click.option("--channel", required=True, help="Slack channel id (C...) or Discord channel id.")
+@click.option("--time", "at_time", required=True, help="Local time, HH:MM.")
+@click.option("--tz", required=True, help="IANA time zone, e.g. Europe/London.")
+@click.option("--topic", help="Only claims about this topic.")
+@click.option("--question", help="A standing question, posted when its answer changes.")
+@click.option("--quiet", is_flag=True, help="Post nothing on days with nothing new.")
+@click.option("--workspace", default="", help="Slack team id or Discord server id (informational).")
+@pass_ctx
+def subscriptions_add(obj: Context, platform, channel, at_time, tz, topic, question, quiet, workspace) -> None:
+    """Subscribe a channel to a daily briefing or a standing question."""
+    from datetime import datetime, timezone
+
+    if topic and question:
+        raise click.UsageError("give --topic or --question, not both")
+    sub = _subs(obj).add(platform=platform, workspace=workspace, channel=channel, at_time=at_time, tz=tz,
+                         kind="question" if question else "briefing", topic=question or topic, quiet=quiet,
+                         created_by="cli", now=datetime.now(timezone.utc))
+    click.echo(f"added {sub.describe()} for {platform} channel {channel}")
+
+
+@subscriptions.command("remove")
+@click.argument("sub_id", type=int)
+@pass_ctx
+def subscriptions_remove(obj: Context, sub_id: int) -> None:
+    """Remove subscription SUB_ID (see `list`)."""
+    sub = _subs(obj).remove(sub_id)
+    click.echo(f"removed {sub.describe()}")
+
+
+@main.group()
 def discord() -> None:
     """Register slash commands and get the invite link."""
 

@@ -153,6 +153,29 @@ class DiscordAdapter:
                 log.exception("could not tell the user about an error")
 
 
+    # -- scheduled posts: the scheduler's Sender -------------------------------------------
+    async def post_briefing(self, sub, briefing, note: str | None) -> None:
+        await self._post_scheduled(sub.channel, embeds.briefing_embeds(briefing), note)
+
+    async def post_answer(self, sub, answer, note: str | None) -> None:
+        await self._post_scheduled(sub.channel, embeds.answer_embeds(answer), note)
+
+    async def post_notice(self, sub, text: str) -> None:
+        await self._post_scheduled(sub.channel, [], text)
+
+    async def _post_scheduled(self, channel_id: str, pages: list[discord.Embed], note: str | None) -> None:
+        from .scheduler import ChannelGone
+
+        channel = self.client.get_partial_messageable(int(channel_id))
+        try:
+            if not pages:
+                await channel.send(content=embeds.escape(note or ""))
+            for i, page in enumerate(pages):
+                await channel.send(content=embeds.escape(note) if note and i == 0 else None, embed=page)
+        except (discord.NotFound, discord.Forbidden) as e:
+            raise ChannelGone(f"{e.status} {e.text or ''}".strip()) from None
+
+
 def invite_url(application_id: int) -> str:
     """The OAuth2 URL that adds the bot with its commands and only the permissions it uses."""
     return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))

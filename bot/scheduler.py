@@ -76,7 +76,10 @@ class BriefingScheduler:
 
     @classmethod
     def from_settings(cls, service: BriefingService, settings) -> "BriefingScheduler":
-        return cls(service, SubscriptionStore(service.store.conn),
+        from briefings.store import SQLiteStore
+
+        # its own connection: the service's is used from worker threads
+        return cls(service, SubscriptionStore(SQLiteStore(service.store.path).conn),
                    grace=timedelta(seconds=settings.scheduler.grace_seconds),
                    lease=timedelta(seconds=settings.scheduler.lease_seconds),
                    instance=settings.scheduler.instance_name or None)

@@ -118,6 +118,32 @@ class _Locator(BaseSettings):
     config: str = ""
 
 
+def problems(settings: Settings) -> list[str]:
+    """What would stop the bot from running, as "dotted.path: what is expected" (never the values)."""
+    out = []
+    s = settings.slack
+    if s.bot_token is not None or s.app_token is not None or s.signing_secret is not None:
+        if s.bot_token is None:
+            out.append("slack.bot_token: required (the Bot User OAuth Token, xoxb-...)")
+        elif not s.bot_token.get_secret_value().startswith("xoxb-"):
+            out.append("slack.bot_token: expected a bot token starting with xoxb-")
+        if s.mode == "socket" and s.app_token is None:
+            out.append("slack.app_token: required in Socket Mode (an app-level token, xapp-..., with connections:write)")
+        if s.mode == "socket" and s.app_token is not None and not s.app_token.get_secret_value().startswith("xapp-"):
+            out.append("slack.app_token: expected an app-level token starting with xapp-")
+        if s.mode == "http" and s.signing_secret is None:
+            out.append("slack.signing_secret: required in HTTP mode (Basic Information -> Signing Secret)")
+    if not s.api_base_url.endswith("/"):
+        out.append("slack.api_base_url: must end with '/', e.g. https://slack.com/api/")
+    if settings.discord.token is not None and settings.discord.application_id is None:
+        out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
+    if settings.database_url and not settings.database_url.startswith("sqlite:///"):
+        out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3")
+    if settings.auto_seed and settings.seeds_dir is not None and not settings.seeds_dir.is_dir():
+        out.append(f"seeds_dir: folder not found ({settings.seeds_dir}); set auto_seed = false to start empty")
+    return out
+
+
 def load_settings(config_file: str | Path | None = None, **values: Any) -> Settings:
     """Settings from the environment and a TOML file (explicit, ``BRIEFBOT_CONFIG``, or the default)."""
     located = str(config_file) if config_file else _Locator().config

@@ -32,7 +32,15 @@ log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 RESERVED = ("help", "sources", "subscribe", "unsubscribe", "subscriptions")
 MAX_RESPONSE_URL_POSTS = 5  # Slack accepts up to five posts to one response_url
+# Web API errors that mean the bot can no longer post in a channel
+CHANNEL_GONE = {"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived", "restricted_action"}
 APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
+
+
+def api_error(e: SlackApiError) -> str:
+    """The Web API's error code ("channel_not_found"), or the HTTP status when there is none."""
+    data = getattr(e.response, "data", None)
+    return data.get("error", "") if isinstance(data, dict) else f"http_{getattr(e.response, 'status_code', '?')}"
 
 
 def user_message(exc: BaseException) -> str:
@@ -40,6 +48,14 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, BriefingError):
         return str(exc)
     return APOLOGY
+
+
+def _with_note(messages: list[dict], note: str | None) -> list[dict]:
+    if note and messages:
+        first = messages[0]
+        messages[0] = {**first, "text": f"{blocks.escape(note)} {first['text']}"[:3000],
+                       "blocks": [blocks.context(blocks.escape(note))] + first["blocks"][:49]}
+    return messages
 
 
 class Subscriptions(Protocol):
@@ -173,7 +189,7 @@ class SlackAdapter:
                 answer = await self.service.answer(text)
                 await reply.send(blocks.answer_messages(answer, asker=reply.user if reply.response_url else None))
         except SlackApiError as e:
-            log.error("Slack API error %s while answering in %s", e.response.get("error"), reply.channel)
+            log.error("Slack API error %s while answering in %s", api_error(e), reply.channel)
             await reply.error(e)
         except BriefingError as e:
             await reply.error(e)
@@ -195,6 +211,28 @@ class SlackAdapter:
         return await self.subscriptions.slack_command(
             text.split(), team=payload.get("team_id") or "", channel=payload.get("channel_id") or "",
             user=payload.get("user_id") or "", is_manager=is_manager)
+
+    # -- scheduled posts: the scheduler's Sender -----------------------------------------
+    async def post_briefing(self, sub, briefing, note: str | None) -> None:
+        await self._post_scheduled(sub.channel, _with_note(blocks.briefing_messages(briefing), note))
+
+    async def post_answer(self, sub, answer, note: str | None) -> None:
+        await self._post_scheduled(sub.channel, _with_note(blocks.answer_messages(answer), note))
+
+    async def post_notice(self, sub, text: str) -> None:
+        await self._post_scheduled(sub.channel, [blocks.notice(text)])
+
+    async def _post_scheduled(self, channel: str, messages: list[dict]) -> None:
+        from .scheduler import ChannelGone
+
+        try:
+            for m in messages:
+                await self.app.client.chat_postMessage(channel=channel, text=m["text"], blocks=m["blocks"],
+                                                       unfurl_links=False, unfurl_media=False)
+        except SlackApiError as e:
+            if api_error(e) in CHANNEL_GONE:
+                raise ChannelGone(api_error(e)) from None
+            raise
 
     async def _is_manager(self, client: AsyncWebClient, user: str) -> bool:
         """Workspace admins and owners, or the users and groups named in the settings."""

@@ -108,18 +108,18 @@ def _messages(head: list[dict], units: list[Unit], sources: Sequence[Source], pr
     pages = paginate(units, _fits(head, sources))
     out = []
     for i, page in enumerate(pages):
-        page_head = head if i == 0 else [_context(f"(continued, {i + 1}/{len(pages)})")]
+        page_head = head if i == 0 else [context(f"(continued, {i + 1}/{len(pages)})")]
         out.append({"text": _fallback(page, prefix if i == 0 else ""), "blocks": _page_blocks(page_head, page, sources)})
     return out
 
 
-def _context(text: str) -> dict:
+def context(text: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def question_context(question: str, asker: str | None = None) -> dict:
     who = f"<@{asker}> asked: " if asker and asker.isalnum() else "Question: "
-    return _context(who + escape(_cut(question, 500)))
+    return context(who + escape(_cut(question, 500)))
 
 
 def answer_messages(answer: Answer, asker: str | None = None) -> list[Message]:

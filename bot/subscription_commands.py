@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from briefings.errors import BadInput, NotAllowed
-from briefings.subscriptions import parse_time, parse_timezone, zone_suggestions
+from briefings.subscriptions import zone_suggestions
 
 if TYPE_CHECKING:
     from .scheduler import BriefingScheduler
@@ -35,7 +35,6 @@ class SubscriptionCommands:
                   now: datetime | None = None) -> str:
         if topic and question:
             raise BadInput("give a topic or a question, not both")
-        at_time, tz = parse_time(at_time), parse_timezone(tz)  # validate before writing anything
         sub = self.subs.add(platform=platform, workspace=workspace, channel=channel, at_time=at_time, tz=tz,
                             kind="question" if question else "briefing", topic=question or topic, quiet=quiet,
                             created_by=user, now=now or self.scheduler.clock())

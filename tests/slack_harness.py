@@ -63,7 +63,9 @@ class SlackRecorder:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.text()
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            body = dict(request.query)
+        elif request.content_type == "application/json":
             body = json.loads(raw or "{}")
         else:
             body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
@@ -109,6 +111,7 @@ class SlackRecorder:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
