@@ -199,7 +199,9 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
     for p in chosen:
         if not getattr(settings, p).configured:
             raise click.ClickException(f"{p} has no credentials; set {CREDENTIALS[p]}")
-    logging.getLogger().setLevel(settings.log_level)
+    from . import logs
+
+    logs.setup(settings.log_level, secrets=settings.secret_values())
     asyncio.run(run_bot(settings, obj.service, chosen))
 
 
@@ -336,5 +338,5 @@ def _subscriptions(settings, service):
     return BriefingScheduler.from_settings(service, settings).commands
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":
     main()

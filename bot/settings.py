@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log filter that masks them."""
+        values = [self.slack.bot_token, self.slack.app_token, self.slack.signing_secret, self.discord.token]
+        return [v.get_secret_value() for v in values if v is not None]
+
     @property
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'briefbot.sqlite3'}"

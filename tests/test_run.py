@@ -1,0 +1,88 @@
+"""`briefbot run`: the real process, served on loopback, stopped with SIGTERM."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+from bot.logs import RedactSecrets
+
+from .slack_harness import SIGNING_SECRET, SlackHarness
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "xoxb-1111-2222-secretvalue"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lines:
+    """Collects a process's stderr lines; ``wait_for`` awaits one containing a text."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self._changed = asyncio.Condition()
+        self.task = asyncio.create_task(self._read(stream))
+
+    async def _read(self, stream):
+        async for raw in stream:
+            async with self._changed:
+                self.lines.append(raw.decode(errors="replace").rstrip())
+                self._changed.notify_all()
+
+    async def wait_for(self, text: str, timeout: float = 30) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: any(text in ln for ln in self.lines)), timeout)
+
+
+async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(slack_recorder, tmp_path):
+    port = free_port()
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "data"), "BRIEFBOT_LOG_LEVEL": "INFO",
+           "BRIEFBOT_SLACK__MODE": "http", "BRIEFBOT_SLACK__BOT_TOKEN": TOKEN,
+           "BRIEFBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET, "BRIEFBOT_SLACK__HOST": "127.0.0.1",
+           "BRIEFBOT_SLACK__PORT": str(port), "BRIEFBOT_SLACK__API_BASE_URL": f"{slack_recorder.url}/api/"}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+                                                stderr=asyncio.subprocess.PIPE)
+    log = Lines(proc.stderr)
+    try:
+        await log.wait_for("briefbot is running (slack)")
+        assert any("scheduler started" in ln for ln in log.lines)
+        client = SlackHarness(None, slack_recorder)
+        client.url = f"http://127.0.0.1:{port}/slack/events"
+        from aiohttp import ClientSession
+
+        client._session = ClientSession()
+        try:
+            status, _, _ = await client.command("troop estimates?")
+            assert status == 200
+            [post] = await slack_recorder.wait_for("respond")
+            assert "12,000" in post.body["text"]
+            bad = client.command_body("/brief", f"token={TOKEN}")
+            status, _, _ = await client.post(bad, "application/x-www-form-urlencoded", secret="wrong")
+            assert status == 401
+        finally:
+            await client._session.close()
+        await log.wait_for("Invalid request signature")
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        await log.task
+        assert any("shutting down" in ln for ln in log.lines)
+        assert not any(TOKEN in ln or SIGNING_SECRET in ln for ln in log.lines)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+def test_log_filter_masks_tokens_and_configured_secrets():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "body: token=abc123&x=1 %s %s", (TOKEN, "s3cret-value"),
+                               None)
+    RedactSecrets(["s3cret-value"]).filter(record)
+    assert record.getMessage() == "body: token=[redacted]&x=1 [redacted] [redacted]"
