@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from .cite import Citer, condense, distinct, who
+from .cite import Citer, distinct
 from .compose import benefit, numeric
 from .lexicon import synonyms_of
 from .query import Concept, Query, analyse
@@ -108,7 +108,7 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
 
     developments = [s.claim for s in _unused(scored, used) if _DEVELOPMENT.search(s.claim.text)]
     dev_claims = distinct(developments, 5)
-    dev_points = [citer.point(f"{who(c, docs[c.doc_id])}: {condense(c, 240)}", [c]) for c in dev_claims]
+    dev_points = [citer.claim_point(c, claims, 240) for c in dev_claims]
     _mark(dev_points, citer, used)
     if dev_points:
         sections.append(Section("Key developments", tuple(dev_points)))
@@ -125,7 +125,7 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
         sections.append(Section("What each side gains", tuple(gains)))
 
     reactions = [s.claim for s in _unused(scored, used) if s.claim.attributed_to and _REACTION.search(s.claim.text)]
-    react_points = [citer.point(f"{who(c, docs[c.doc_id])}: {condense(c, 240)}", [c]) for c in distinct(reactions, 4)]
+    react_points = [citer.claim_point(c, claims, 240) for c in distinct(reactions, 4)]
     if react_points:
         sections.append(Section("Reactions", tuple(react_points)))
     return Briefing(title=title, sections=tuple(sections), sources=tuple(citer.sources), since=since, topic=topic,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from rapidfuzz import fuzz
 
@@ -106,6 +107,15 @@ class Citer:
     def point(self, text: str, claims: list[Claim]) -> Point:
         return Point(text=text, citations=self.cite(claims))
 
+    def claim_point(self, claim: Claim, pool: Sequence[Claim] = (), limit: int = MAX_POINT_CHARS) -> Point:
+        """"Who: the sentence", citing it and the near-identical claims of other documents in ``pool``."""
+        mates = {c.doc_id: c for c in pool if c.group_id and c.group_id == claim.group_id
+                 and c.doc_id != claim.doc_id and c.doc_id in self.docs}
+        text = f"{who(claim, self.docs[claim.doc_id])}: {condense(claim, limit)}"
+        if mates:
+            text += f" ({count_words(len(mates) + 1)} sources agree)"
+        return self.point(text, [claim, *mates.values()])
+
 
 def distinct(claims: list[Claim], limit: int, already: list[Claim] | None = None) -> list[Claim]:
     """Up to ``limit`` claims with no two in one group or near-identical."""
@@ -119,6 +129,14 @@ def distinct(claims: list[Claim], limit: int, already: list[Claim] | None = None
         if len(chosen) >= limit:
             break
     return chosen
+
+
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def count_words(n: int) -> str:
+    """A count in words ("three"): a digit in a point must come from a quote it cites."""
+    return _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else "many"
 
 
 def join_names(names: list[str], more: bool = False) -> str:

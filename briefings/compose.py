@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .attribution import bare_name
-from .cite import Citer, condense, distinct, diverse, hedge, join_names, when, who
+from .cite import Citer, count_words, distinct, diverse, hedge, join_names, when, who
 from .lexicon import BENEFIT_CUES
 from .query import Concept, Query
 from .retrieval import Scored
@@ -87,9 +87,12 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     figures = _figures(query, [s for s in scored if s.coverage >= floor])
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
-        if len(groups) >= limit and f.key not in groups:
+        same = next((key for key, fs in groups.items() for g in fs if g.claim.group_id == f.claim.group_id), None)
+        if same is not None:
+            if f.claim.doc_id not in {g.claim.doc_id for g in groups[same]}:
+                groups[same].append(f)  # the same sentence in another article: cite it too
             continue
-        if any(f.claim.group_id == g.claim.group_id for fs in groups.values() for g in fs):
+        if len(groups) >= limit and f.key not in groups:
             continue
         groups.setdefault(f.key, []).append(f)
     if not groups:
@@ -97,13 +100,15 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     ordered = sorted(groups.values(), key=lambda fs: fs[0].quantities[0].value, reverse=True)
     points = []
     for fs in ordered:
-        parts = []
+        parts: dict[str, int] = {}
         for f in fs:
             doc = citer.docs[f.claim.doc_id]
             detail = [x for x in (hedge(f.claim), when(f.claim, doc)) if x]
             phrases = "; ".join(q.phrase for q in f.quantities)
-            parts.append(f"{who(f.claim, doc)}: {phrases}" + (f" ({', '.join(detail)})" if detail else ""))
-        points.append((" — ".join(parts), [f.claim for f in fs]))
+            part = f"{who(f.claim, doc)}: {phrases}" + (f" ({', '.join(detail)})" if detail else "")
+            parts[part] = parts.get(part, 0) + 1
+        text = " — ".join(p + (f" ({count_words(n)} sources agree)" if n > 1 else "") for p, n in parts.items())
+        points.append((text, [f.claim for f in fs]))
     if not lead:
         return [citer.point(text, claims) for text, claims in points]
     # the lead names the five most relevant figures, largest first, each with its source
@@ -172,6 +177,7 @@ def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     if subject is None:
         return []
     givers = list(query.concepts)
+    pool = [s.claim for s in scored]
     ranked = []
     for s in scored:
         b = _benefit_score(s, subject, givers)
@@ -181,11 +187,8 @@ def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     if not chosen:
         return []
     if not lead:
-        return [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
-    points = []
-    for c in chosen:
-        doc = citer.docs[c.doc_id]
-        points.append(citer.point(f"{who(c, doc)}: {condense(c)}", [c]))
+        return [citer.claim_point(c, pool) for c in chosen]
+    points = [citer.claim_point(c, pool) for c in chosen]
     all_named = list(dict.fromkeys(bare_name(c.attributed_to) for c in chosen if c.attributed_to))
     named = all_named[:3]
     lead_claims = [c for c in chosen if c.attributed_to and bare_name(c.attributed_to) in named] or chosen[:1]
@@ -205,8 +208,7 @@ def statements(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
         return []
     said.sort(key=lambda s: (s.coverage, s.score), reverse=True)
     chosen = distinct([s.claim for s in said], MAX_POINTS)
-    points = [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
-    return points
+    return [citer.claim_point(c, [s.claim for s in said]) for c in chosen]
 
 
 def general(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
@@ -226,7 +228,7 @@ def general(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
     else:
         pool = [s for s in scored if s.coverage >= max(0.5, best * 0.75)]
         chosen = distinct([s.claim for s in pool], MAX_POINTS)
-    return [citer.point(f"{who(c, citer.docs[c.doc_id])}: {condense(c)}", [c]) for c in chosen]
+    return [citer.claim_point(c, [s.claim for s in scored]) for c in chosen]
 
 
 COMPOSERS = {"numeric": numeric, "benefit": benefit, "statements": statements, "general": general}

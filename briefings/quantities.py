@@ -81,6 +81,8 @@ def _counted(sentence: str, pos: int) -> tuple[str, int]:
             break
         if low in _COUNT_STOP:
             break
+        if taken and low.endswith("ed") and taken[-1][0].lower().endswith("s"):
+            break  # "dock workers walked": a verb after the plural noun ends the phrase
         taken.append((w, s, e))
         i += 1
     if not taken:

@@ -101,3 +101,20 @@ def test_casualties_are_not_troop_counts(store):
     text = " ".join(p["text"] for p in out["points"])
     assert "300,000 casualties" in text and "U.S. officials" in text
     assert "12,000" not in text
+
+
+def test_near_identical_claims_in_two_articles_are_cited_together(empty_store, tmp_path):
+    from briefings.ingest import ingest_paths
+
+    shared = "The harbour authority said 2,400 dock workers walked out on Monday."
+    (tmp_path / "a.txt").write_text(f"Strike begins\n\n{shared} Ferries were cancelled across the region.\n")
+    (tmp_path / "b.txt").write_text(f"Port at a standstill\n\n{shared} Cargo ships queued outside the port.\n")
+    ingest_paths(empty_store, [str(tmp_path)])
+    groups = {h.claim.group_id for h in empty_store.search('"dock"', 10)}
+    assert len(groups) == 1
+    for q in ("how many dock workers walked out?", "what did the harbour authority say about dock workers?"):
+        out = answer_question(empty_store, q).to_json()
+        assert_faithful(out)
+        point = [p for p in out["points"] if "2,400 dock workers" in p["text"]][-1]
+        assert "(two sources agree)" in point["text"]
+        assert {out["sources"][n - 1]["document"]["path"][-5:] for n in point["citations"]} == {"a.txt", "b.txt"}

@@ -52,3 +52,8 @@ def test_years_days_and_bare_words_are_not_quantities():
     assert phrases("Russia launched a full-scale invasion of Ukraine in February 2022.") == []
     assert phrases("They arrived in Vladivostok between October 8 and 13.") == []
     assert phrases("One thing seems clear, and one of them left.") == []
+
+
+def test_a_verb_after_the_plural_noun_ends_what_is_counted():
+    assert phrases("The authority said 2,400 dock workers walked out.")[0][0] == "2,400 dock workers"
+    assert phrases("Some 1,000 armed soldiers crossed.")[0][0] == "Some 1,000 armed soldiers"
