@@ -65,6 +65,18 @@ def _mark(points: list[Point], citer: Citer, used: set[str]) -> None:
             used.update({c.id, c.group_id or c.id})
 
 
+def _gather(make_points, items, cap: int, citer: Citer, used: set[str]) -> list[Point]:
+    """Points from ``make_points(item)`` for item after item, until ``cap``; each marks its claims used."""
+    out: list[Point] = []
+    for item in items:
+        points = make_points(item)
+        _mark(points, citer, used)
+        out += points
+        if len(out) >= cap:
+            break
+    return out
+
+
 def candidates(store, topic: str | None, since: datetime | None) -> list[Claim]:
     if since is not None:
         docs = store.documents_since(since.isoformat())
@@ -93,16 +105,13 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
     used: set[str] = set()
     sections: list[Section] = []
 
-    figures: list[Point] = []
-    for measure in MEASURE_ORDER:
-        pool = [s for s in _unused(scored, used) if s.claim.attributed_to and any(q.measure == measure for q in s.claim.quantities)]
-        if not pool:
-            continue
-        pts = numeric(Query(text="", intent="numeric", concepts=(), measure=measure), pool, citer, lead=False, limit=3)
-        _mark(pts, citer, used)
-        figures += pts
-        if len(figures) >= 6:
-            break
+    def figures_of(measure: str) -> list[Point]:
+        pool = [s for s in _unused(scored, used)
+                if s.claim.attributed_to and any(q.measure == measure for q in s.claim.quantities)]
+        query = Query(text="", intent="numeric", concepts=(), measure=measure)
+        return numeric(query, pool, citer, lead=False, limit=3) if pool else []
+
+    figures = _gather(figures_of, MEASURE_ORDER, 6, citer, used)
     if figures:
         sections.append(Section("Headline figures", tuple(figures)))
 
@@ -113,14 +122,11 @@ def build_briefing(store, topic: str | None = None, since: datetime | None = Non
     if dev_points:
         sections.append(Section("Key developments", tuple(dev_points)))
 
-    gains: list[Point] = []
-    for actor in _actors(claims, 4):
-        pts = benefit(Query(text="", intent="benefit", concepts=(), subject=actor), _unused(scored, used), citer,
-                      lead=False, limit=2)
-        _mark(pts, citer, used)
-        gains += pts
-        if len(gains) >= 4:
-            break
+    def gains_of(actor: Concept) -> list[Point]:
+        query = Query(text="", intent="benefit", concepts=(), subject=actor)
+        return benefit(query, _unused(scored, used), citer, lead=False, limit=2)
+
+    gains = _gather(gains_of, _actors(claims, 4), 4, citer, used)
     if gains:
         sections.append(Section("What each side gains", tuple(gains)))
 

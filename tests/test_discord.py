@@ -6,6 +6,8 @@ import discord
 import pytest
 
 from bot import discord_embeds
+
+from .factories import long_answer
 from bot.discord_adapter import PERMISSIONS, invite_url
 
 from .discord_harness import APP_ID, CHANNEL_ID, DM_CHANNEL_ID
@@ -167,16 +169,7 @@ def test_command_tree_matches_the_snapshot(service, discord_settings):
 
 
 def test_long_answers_split_between_points_within_limits():
-    from briefings.types import Answer, Claim, Document, Point, Source
-
-    doc = Document(id="d", path="p.txt", title="T", content_hash="h")
-    sources, points = [], [Point("Lead line", (1,))]
-    for i in range(1, 81):
-        claim = Claim(id=f"d:{i}", doc_id="d", seq=i, text=f"Sentence {i} " + "word " * 80, start=0, end=1)
-        sources.append(Source(n=i, claim=claim, document=doc))
-        points.append(Point(f"Point {i} " + "detail " * 40, (i,)))
-    pages = [e.to_dict() for e in discord_embeds.answer_embeds(Answer("q?", True, tuple(points), tuple(sources),
-                                                                      kind="numeric"))]
+    pages = [e.to_dict() for e in discord_embeds.answer_embeds(long_answer(80, 80, 40))]
     assert len(pages) > 1
     seen = []
     for page in pages:

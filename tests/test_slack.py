@@ -7,6 +7,8 @@ import pytest
 
 from bot import slack_blocks
 
+from .factories import long_answer
+
 
 
 def text_of(message: dict) -> str:
@@ -160,15 +162,7 @@ async def test_quotes_and_questions_cannot_ping(slack, store, tmp_path):
 
 
 def test_long_answers_split_between_points_within_limits():
-    from briefings.types import Answer, Document, Point, Source, Claim
-
-    doc = Document(id="d", path="p.txt", title="T", content_hash="h")
-    sources, points = [], [Point("Lead line", (1,))]
-    for i in range(1, 121):
-        claim = Claim(id=f"d:{i}", doc_id="d", seq=i, text=f"Sentence {i} " + "word " * 100, start=0, end=1)
-        sources.append(Source(n=i, claim=claim, document=doc))
-        points.append(Point(f"Point {i} " + "detail " * 60, (i,)))
-    answer = Answer("q?", True, tuple(points), tuple(sources), kind="numeric")
+    answer = long_answer(120, 100, 60)
     messages = slack_blocks.answer_messages(answer)
     assert len(messages) > 1
     seen = []
