@@ -81,8 +81,6 @@ class Settings(BaseSettings):
     auto_seed: bool = True  # build the store from seeds_dir when it is empty
     max_article_bytes: int = Field(5_000_000, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    require_postgres: bool = False  # tests: fail instead of skipping when PostgreSQL is absent
-    postgres_test_url: str = "postgresql://postgres@127.0.0.1:5432/test"
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

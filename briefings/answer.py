@@ -1,6 +1,8 @@
 """Answer a question from the store: analyse, retrieve, score, compose, cite — or abstain."""
 from __future__ import annotations
 
+import re
+
 from .cite import Citer
 from .compose import compose
 from .query import analyse
@@ -10,6 +12,16 @@ from .types import Answer
 EXAMPLE = "e.g. “troop estimates?” or “what does North Korea gain?”"
 MIN_COVERAGE = 0.5  # the best claim must cover at least this share of the question (by IDF)
 MAX_UNKNOWN = 0.5  # abstain when more of the question than this is unknown to the store
+
+
+def is_name(label: str, question: str) -> bool:
+    """Whether the question writes ``label`` as a name (capitalised, not just first) or a number."""
+    if any(c.isdigit() for c in label):
+        return True
+    for m in re.finditer(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.I):
+        if m.start() > 0 and question[m.start()].isupper() and question[:m.start()].strip():
+            return True
+    return False
 
 
 def abstain(question: str, message: str) -> Answer:
@@ -26,9 +38,13 @@ def answer_question(store, question: str) -> Answer:
     if n == 0:
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
     stats = concept_stats(store, retrieval_concepts(query), n)
-    if unknown_share(stats) > MAX_UNKNOWN:
-        unknown = ", ".join(s.concept.label for s in stats if s.df == 0)
-        return abstain(question, f"The articles say nothing about {unknown}. I won't guess.")
+    unknown = [s for s in stats if s.df == 0]
+    critical = [s for s in unknown if is_name(s.concept.label, question)]
+    if critical or (unknown_share(stats) > MAX_UNKNOWN and (len(unknown) > 1 or len(unknown) == len(stats))):
+        missing = ", ".join(s.concept.label for s in (critical or unknown))
+        return abstain(question, f"The articles say nothing about {missing}. I won't guess.")
+    # one ordinary word the articles never use ("died", "hit") is not the point of the question
+    stats = [s for s in stats if s.df > 0]
     scored = score_hits(query, retrieve(store, query, stats, n), stats)
     if not scored or scored[0].coverage < MIN_COVERAGE:
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")

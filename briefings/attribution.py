@@ -66,7 +66,7 @@ QUOTE_TAIL = re.compile(
     rf"[”\"]\s*,?\s*(?P<who>(?:[a-z]+\s+)?(?:{_NAMEWORD}\s+){{0,5}}{_NAMEWORD}|he|she)"
     rf"(?=\s*,\s|\s+(?:also\s+|then\s+|later\s+)?(?:{_VERBS})\b)"
 )
-FORWARD = re.compile(rf"\b(?P<verb>{_VERBS})\b")
+FORWARD = re.compile(rf"\b(?P<verb>{_VERBS}|puts?(?= (?:the|its|their|his|her) (?:[\w-]+ ){{0,3}}at\b))\b")
 _BE = {"is", "are", "was", "were", "be", "been", "being"}
 
 
@@ -128,6 +128,8 @@ def _subject_before(sentence: str, verb_at: int) -> str | None:
     words = subject.split()
     if words and words[-1].lower() in _BE:
         return None  # passive: "is estimated to have" names nobody
+    if words and re.search(r"[’']s$|s[’']$", words[-1]):
+        return None  # "AFAD's estimate": a noun, not a verb
     if not words and m_that and m_that[-1].group(0).startswith("who") and m_that[-1].end() - 1 == cut:
         rel = re.search(rf"((?:{_NAMEWORD}\s+)*{_NAMEWORD}),\s*$", left[:m_that[-1].start()])
         return _tidy(rel.group(1)) if rel else None
@@ -216,12 +218,18 @@ def _continues(sentence: str, same_paragraph: bool) -> bool:
     return bool(_CONTINUATION.match(stripped)) or bool(quoted_ranges(sentence))
 
 
+_PERSON_ROLES = {
+    "president", "minister", "secretary", "leader", "spokesman", "spokeswoman", "spokesperson", "chief", "commander",
+    "ambassador", "general", "premier", "chancellor", "dictator", "despot", "king", "queen", "governor", "mayor",
+    "senator", "envoy", "adviser", "advisor", "director", "chairman", "chairwoman", "official", "analyst", "expert",
+    "counterpart", "pope", "prince", "emperor", "monarch", "ruler", "head",
+}
+
+
 def _is_description(who: str) -> bool:
-    """"the Russian president": a role, not a name."""
+    """"the Russian president": a role that stands for the person named just before."""
     words = who.split()
-    return words[0].lower() == "the" and len(words) <= 5 and words[-1][:1].islower() and not any(
-        w.lower() in _ORG_WORDS for w in words
-    )
+    return words[0].lower() == "the" and len(words) <= 5 and words[-1].lower() in _PERSON_ROLES
 
 
 def bare_name(who: str) -> str:

@@ -34,6 +34,17 @@ def who(claim: Claim, doc: Document) -> str:
     return claim.attributed_to or article_label(doc)
 
 
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def phrase_text(phrase: str, qualifier: str | None) -> str:
+    """A quantity phrase inside a line: "About 2,400 workers" -> "about 2,400 workers"."""
+    if qualifier and phrase[:1].isupper() and phrase.lower().startswith(qualifier.lower()):
+        return phrase[:1].lower() + phrase[1:]
+    return phrase
+
+
 def when(claim: Claim, doc: Document) -> str | None:
     """The date a point shows: a date phrase as the sentence words it, and the article's date."""
     parts = [d for d in claim.dates if d in claim.text][:1]
@@ -56,8 +67,12 @@ _ACCORDING_HEAD = re.compile(r"^according to [^,]+,\s*", re.I)
 _ACCORDING_TAIL = re.compile(r",?\s*according to [^,”\"]+\.?$", re.I)
 
 
-def strip_attribution(text: str) -> str:
+def strip_attribution(text: str, who: str | None = None) -> str:
     """The sentence without its "X said" or "according to X" part (the point names X)."""
+    if who and text.startswith(who + " "):
+        m = re.match(rf"{re.escape(who)}\s+(?:{_VERBS})\s+(?:that\s+)?(?=\S)", text)
+        if m:
+            return upper_first(text[m.end():])
     m = _QUOTE_TAIL.match(text)
     if m and text.lstrip()[:1] in "“\"":
         body = m.group("body").rstrip()
@@ -72,7 +87,7 @@ def condense(claim: Claim, limit: int = MAX_POINT_CHARS) -> str:
     """The sentence without its opening connective and attribution, cut at a word boundary if long."""
     text = _LEADING.sub("", claim.text.strip())
     if claim.attributed_to and claim.attribution_how not in ("carried", "pronoun", "description"):
-        text = strip_attribution(text) or text
+        text = strip_attribution(text, claim.attributed_to) or text
     text = text[:1].upper() + text[1:] if text[:1].islower() else text
     if len(text) > limit:
         cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
@@ -111,7 +126,7 @@ class Citer:
         """"Who: the sentence", citing it and the near-identical claims of other documents in ``pool``."""
         mates = {c.doc_id: c for c in pool if c.group_id and c.group_id == claim.group_id
                  and c.doc_id != claim.doc_id and c.doc_id in self.docs}
-        text = f"{who(claim, self.docs[claim.doc_id])}: {condense(claim, limit)}"
+        text = f"{upper_first(who(claim, self.docs[claim.doc_id]))}: {condense(claim, limit)}"
         if mates:
             text += f" ({count_words(len(mates) + 1)} sources agree)"
         return self.point(text, [claim, *mates.values()])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .attribution import bare_name
-from .cite import Citer, count_words, distinct, diverse, hedge, join_names, when, who
+from .cite import Citer, count_words, distinct, diverse, hedge, join_names, phrase_text, upper_first, when, who
 from .lexicon import BENEFIT_CUES
 from .query import Concept, Query
 from .retrieval import Scored
@@ -83,7 +83,7 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     """Who says which figure: one point per figure, sources side by side, never averaged."""
     if not scored:
         return []
-    floor = scored[0].coverage * 0.6
+    floor = scored[0].coverage * 0.4  # figures of the asked measure, side by side, even from terser sentences
     figures = _figures(query, [s for s in scored if s.coverage >= floor])
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
@@ -104,8 +104,8 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
         for f in fs:
             doc = citer.docs[f.claim.doc_id]
             detail = [x for x in (hedge(f.claim), when(f.claim, doc)) if x]
-            phrases = "; ".join(q.phrase for q in f.quantities)
-            part = f"{who(f.claim, doc)}: {phrases}" + (f" ({', '.join(detail)})" if detail else "")
+            phrases = "; ".join(phrase_text(q.phrase, q.qualifier) for q in f.quantities)
+            part = f"{upper_first(who(f.claim, doc))}: {phrases}" + (f" ({', '.join(detail)})" if detail else "")
             parts[part] = parts.get(part, 0) + 1
         text = " — ".join(p + (f" ({count_words(n)} sources agree)" if n > 1 else "") for p, n in parts.items())
         points.append((text, [f.claim for f in fs]))
@@ -120,7 +120,7 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
         lead_text = f"Sources give different figures: {listed}."
     else:
         f, q = lead_items[0]
-        lead_text = f"{who(f.claim, citer.docs[f.claim.doc_id])} puts it at {q.phrase}."
+        lead_text = f"{upper_first(who(f.claim, citer.docs[f.claim.doc_id]))} put it at {phrase_text(q.phrase, q.qualifier)}."
     out = [citer.point(lead_text, [f.claim for f, _ in lead_items])]
     out += [citer.point(text, claims) for text, claims in points]
     return out

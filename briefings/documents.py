@@ -175,7 +175,8 @@ def from_html(path: str, html: str) -> RawDocument:
     if not body:
         raise BadInput(f"{path}: no article text found in this HTML page")
     title = (data.get("title") or "").strip()
-    text = f"{title}\n\n{body}\n" if title else body + "\n"
+    repeated = title and body.splitlines()[0].strip() == title
+    text = f"{title}\n\n{body}\n" if title and not repeated else body + "\n"
     doc = from_text(path, text)
     published = parse_date(data["date"]) if data.get("date") else doc.published
     return replace(

@@ -42,7 +42,13 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         {"ukraine", "kyiv", "kiev", "ukrainian", "ukrainians", "zelenskyy", "zelensky"},
         {"south korea", "seoul", "south korean"},
         {"united states", "u.s.", "us", "america", "american", "washington", "pentagon"},
-        {"casualties", "casualty", "killed", "dead", "deaths", "wounded", "injured", "losses"},
+        {"casualties", "casualty", "killed", "killing", "kill", "dead", "death", "deaths", "died", "die", "dying",
+         "fatalities", "death toll", "toll", "wounded", "injured", "losses", "lives"},
+        {"hit", "hits", "struck", "strike", "strikes", "attacked", "attack"},
+        {"damage", "damaged", "destruction", "destroyed", "cost", "costs"},
+        {"strong", "powerful", "magnitude", "strength", "intensity", "size"},
+        {"won", "win", "wins", "victory", "winner", "elected"},
+        {"said", "say", "says", "told", "stated", "announced"},
         {"ammunition", "munitions", "shells", "rounds", "artillery", "rockets", "weapons", "arms"},
         {"sent", "send", "sending", "deployed", "deploy", "deployment", "dispatched", "arrived", "entered", "moved"},
         {"money", "cash", "dollars", "wages", "payment", "paid", "revenue", "income"},
@@ -94,8 +100,10 @@ QUALIFIERS = (
 # What a quantity counts decides which measure it belongs to.
 MEASURES: dict[str, frozenset[str]] = {
     "casualties": frozenset(
-        "casualties casualty killed dead deaths died wounded injured losses lives".split()
+        """casualties casualty killed killing dead death deaths died fatalities wounded wounding injured injuring
+        losses lives toll""".split()
     ),
+    "magnitude": frozenset("magnitude strength intensity strong powerful".split()),
     "munitions": frozenset(
         "shells rounds ammunition munitions rockets missiles artillery drones bombs weapons".split()
     ),

@@ -30,6 +30,9 @@ _COUNT_STOP = STOP_WORDS | {
     "had", "have", "has", "were", "was", "are", "is", "will", "would", "could", "been", "being",
     "including", "only", "not", "who", "which", "that", "than", "per", "across", "since",
 }
+_LABEL = re.compile(r"\b(magnitude|temperature|inflation|unemployment|interest rate|growth rate|turnout|index)"
+                    r"(?:\s+(?:of|at|was|is|to|reached|hit))?(?:\s+[\w-]+){0,2}?\s+(?:at\s+|of\s+)?$", re.I)
+_CASUALTY_VERB = re.compile(r"\b(?:killing|killed|injuring|injured|wounding|wounded|leaving)\s+$", re.I)
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _MONTHS = set(MONTHS)
 _QUALIFIERS = sorted(QUALIFIERS, key=len, reverse=True)
@@ -81,8 +84,8 @@ def _counted(sentence: str, pos: int) -> tuple[str, int]:
             break
         if low in _COUNT_STOP:
             break
-        if taken and low.endswith("ed") and taken[-1][0].lower().endswith("s"):
-            break  # "dock workers walked": a verb after the plural noun ends the phrase
+        if taken and _is_plural(taken[-1][0]) and not (low == "of"):
+            break  # the phrase ends with its plural noun: "dock workers" (walked ...), "people" (spent ...)
         taken.append((w, s, e))
         i += 1
     if not taken:
@@ -90,16 +93,24 @@ def _counted(sentence: str, pos: int) -> tuple[str, int]:
     return sentence[taken[0][1]:taken[-1][2]], taken[-1][2]
 
 
-def _measure(counted: str, after: str, unit: str | None, number: str = "") -> str:
+_IRREGULAR_PLURALS = {"people", "personnel", "children", "men", "women", "police", "staff", "troops", "militia"}
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower()
+    return w in _IRREGULAR_PLURALS or (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3)
+
+
+def _measure(counted: str, after: str, unit: str | None, number: str = "", before: str = "") -> str:
     if number.startswith("$"):
         return "money"
     if unit and unit.strip().lower().replace(" ", "") in ("%", "percent", "percent"):
         return "percent"
     words = set(re.findall(r"[\w$]+", counted.lower()))
-    context = set(re.findall(r"\w+", after.lower())[:6])
+    context = set(re.findall(r"\w+", after.lower())[:6]) | set(re.findall(r"\w+", before.lower())[-3:])
     if words & MEASURES["casualties"] or context & MEASURES["casualties"]:
         return "casualties"
-    for name in ("munitions", "money", "equipment", "personnel"):
+    for name in ("magnitude", "munitions", "money", "equipment", "personnel"):
         if words & MEASURES[name]:
             return name
     return "count"
@@ -145,13 +156,23 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
                         or nxt.group(1).lower() in STOP_WORDS:
                     continue
             unit = None
-        counted, end = _counted(sentence, m.end())
+        label = _LABEL.search(sentence[max(0, m.start() - 40):m.start()])
+        if label:  # "a magnitude 6.8 earthquake", "put the magnitude at 7.0": a measurement, not a count
+            counted, end = label.group(1), m.end()
+        else:
+            counted, end = _counted(sentence, m.end())
         if not counted and not unit:
             if m.group("digits") and value < 100:
                 continue  # a bare small number with nothing counted is not worth keeping
         qualifier, start = _qualifier(sentence, m.start())
+        if label and not qualifier:
+            start = max(0, m.start() - 40) + label.start()  # "magnitude 6.8", "magnitude at 7.0"
         if m.group("vague"):
             qualifier = qualifier or raw.split()[0].lower()
+        measure = _measure(counted, sentence[end:end + 60], unit, raw.strip(), sentence[max(0, start - 30):start])
+        verb = _CASUALTY_VERB.search(sentence[max(0, start - 20):start])
+        if measure == "casualties" and verb:
+            start = max(0, start - 20) + verb.start()  # "killing at least 43 people", "injuring more than 600"
         phrase = sentence[start:max(end, m.end())].strip()
         out.append(
             Quantity(
@@ -160,7 +181,7 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
                 phrase=phrase,
                 counted=counted,
                 qualifier=qualifier,
-                measure=_measure(counted, sentence[end:end + 60], unit, raw.strip()),
+                measure=measure,
                 start=start,
                 end=max(end, m.end()),
             )

@@ -33,7 +33,7 @@ def test_troop_estimates_are_who_says_what(store):
                             ("Defense Secretary Lloyd Austin", "3,000 soldiers"),
                             ("South Korea", "at least 1,500 North Korean soldiers"),
                             ("Ukraine's main intelligence service", "up to 3,000 personnel"),
-                            ("“Putin’s Korean ringers", "Some 10,000 North Korean troops")]:
+                            ("“Putin’s Korean ringers", "some 10,000 North Korean troops")]:
             if f"{who}: {phrase}" in p["text"] or (who.startswith("“") and who in p["text"] and phrase in p["text"]):
                 by_figure[phrase] = cited_files(out, p)
     assert by_figure == {
@@ -41,7 +41,7 @@ def test_troop_estimates_are_who_says_what(store):
         "3,000 soldiers": {"003"},
         "at least 1,500 North Korean soldiers": {"003"},
         "up to 3,000 personnel": {"004"},
-        "Some 10,000 North Korean troops": {"002"},
+        "some 10,000 North Korean troops": {"002"},
     }
     # side by side, never averaged: no figure appears that no source gave
     assert "6,625" not in str(out) and "average" not in str(out).lower()

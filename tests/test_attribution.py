@@ -62,6 +62,14 @@ def test_pronouns_descriptions_and_surnames_resolve_through_the_document():
     assert got[4] == ("Samuel Greene", "said")
 
 
+def test_an_organisation_is_not_taken_for_the_last_person_named():
+    att = Attributor("")
+    first = att.resolve('"We will not go back," said union leader Tomas Berg.', None, same_paragraph=False)
+    org = att.resolve("The port authority estimated that the strike costs $3 million a day.", first,
+                      same_paragraph=False)
+    assert (org.who, org.how) == ("The port authority", "said")
+
+
 def test_quote_continuation_carries_the_speaker_but_a_new_subject_does_not():
     att = Attributor("")
     first = att.resolve("“I think so,” Ruggiero said.", None, same_paragraph=True)
