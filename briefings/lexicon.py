@@ -73,6 +73,8 @@ BENEFIT_CUES = re.compile(
     re.I,
 )
 
+BENEFIT_TAG = "cuebenefit"  # hidden search word on claims that match BENEFIT_CUES
+
 REPORTING_VERBS = frozenset(
     """
     said says say told tells tell estimated estimates estimate wrote writes added adds insisted insists

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .lexicon import BENEFIT_CUES
+from .lexicon import BENEFIT_CUES, BENEFIT_TAG
 from .query import Concept, Query
 from .types import Claim, ClaimHit
 
@@ -20,11 +20,7 @@ MIN_HITS = 20  # fewer candidates than this from the narrowest query: widen it
 STEP_BUDGET_MS = 20.0  # each newest-first scan stops after this long with what it found
 K = 300
 
-_BENEFIT_TERMS = Concept(
-    "benefit-cues",
-    ("gain", "gains", "benefit", "benefits", "get", "receive", "access", "aid", "assistance", "help", "need",
-     "needs", "want", "wants", "seek", "seeking", "cash", "money", "dollars", "oil", "food", "technology"),
-)
+_BENEFIT_TERMS = Concept("benefit-cues", (BENEFIT_TAG,))  # claims that speak of gains (tagged at ingest)
 
 
 @dataclass(frozen=True)

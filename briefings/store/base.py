@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
-from ..lexicon import group_tags
+from ..lexicon import BENEFIT_CUES, BENEFIT_TAG, group_tags
 from ..types import Claim, ClaimHit, Document, Quantity
 
 
@@ -34,8 +34,10 @@ def quantities_from(raw: str | None) -> tuple[Quantity, ...]:
 
 
 def claim_tags(claim: Claim) -> str:
-    """Hidden search words: the measures of the claim's numbers, the synonym groups it names."""
+    """Hidden search words: the measures of the claim's numbers, the synonym groups it names, gain cues."""
     tags = {f"qty{q.measure}" for q in claim.quantities} | set(group_tags(claim.text))
+    if BENEFIT_CUES.search(claim.text):
+        tags.add(BENEFIT_TAG)
     if claim.quantities:
         tags.add("qtyany")
     if claim.attributed_to:
