@@ -41,7 +41,12 @@ async def start_discord(service: BriefingService, settings: Settings, subscripti
 
     adapter = DiscordAdapter(service, settings.discord, subscriptions)
     task = asyncio.create_task(adapter.client.start(settings.discord.token.get_secret_value()))
-    await adapter.ready()
+    ready = asyncio.create_task(adapter.ready())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():  # login or the gateway failed before READY: say why instead of waiting forever
+        ready.cancel()
+        task.result()
+        raise RuntimeError("Discord closed the connection before the bot was ready")
     log.info("Discord: connected as %s", adapter.client.user)
 
     async def stop() -> None:

@@ -96,10 +96,9 @@ class Reply:
     async def send(self, messages: list[dict]) -> None:
         if self.response_url:
             hook = AsyncWebhookClient(self.response_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(3)])
-            for i, m in enumerate(messages[:MAX_RESPONSE_URL_POSTS]):
+            for m in messages[:MAX_RESPONSE_URL_POSTS]:
                 await hook.send(text=m["text"], blocks=m["blocks"],
-                                response_type="in_channel" if self.public else "ephemeral",
-                                replace_original=False if i else None)
+                                response_type="in_channel" if self.public else "ephemeral")
             return
         for m in messages:
             await self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=m["text"],

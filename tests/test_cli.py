@@ -92,3 +92,36 @@ def test_sources_json(run):
     docs = json.loads(run("sources", "--json").output)
     assert len(docs) == 5 and sum(d["claims"] for d in docs) > 100
     assert [d["opinion"] for d in docs].count(True) == 1
+
+
+def test_subscriptions_from_the_command_line(run):
+    r = run("subscriptions", "add", "--platform", "slack", "--channel", "C1", "--time", "7:05", "--tz", "europe/paris",
+            "--question", "troop estimates?")
+    assert r.exit_code == 0 and "#1: the question “troop estimates?” at 07:05 Europe/Paris" in r.output
+    assert "C1" in run("subscriptions", "list").output
+    bad = run("subscriptions", "add", "--platform", "slack", "--channel", "C1", "--time", "7:05", "--tz", "Europe/Pari")
+    assert bad.exit_code == 2 and "did you mean Europe/Paris?" in bad.output
+    assert "removed #1" in run("subscriptions", "remove", "1").output
+    assert run("subscriptions", "list").output.strip() == "no subscriptions"
+    assert run("subscriptions", "remove", "1").exit_code == 2
+
+
+def test_config_check_names_problems_by_path_without_echoing_secrets(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    env = {"BRIEFBOT_SLACK__BOT_TOKEN": "xoxp-do-not-print-me", "BRIEFBOT_SLACK__PORT": "70000",
+           "BRIEFBOT_DATA_DIR": str(tmp_path)}
+    r = CliRunner().invoke(main, ["config", "check"], env=env)
+    assert r.exit_code == 1
+    assert "slack.port: Input should be less than or equal to 65535" in r.output
+    assert "xoxp-do-not-print-me" not in r.output
+    env["BRIEFBOT_SLACK__PORT"] = "3000"
+    r = CliRunner().invoke(main, ["config", "check"], env=env)
+    assert r.exit_code == 1 and "slack.bot_token: expected a bot token starting with xoxb-" in r.output
+    assert "slack.app_token: required in Socket Mode" in r.output and "xoxp-do-not" not in r.output
+    r = CliRunner().invoke(main, ["config", "check"], env={"BRIEFBOT_DATA_DIR": str(tmp_path)})
+    assert r.exit_code == 0 and r.output.startswith("settings ok")
+
+
+def test_run_without_credentials_says_what_to_set(run):
+    r = run("run")
+    assert r.exit_code == 1 and "BRIEFBOT_SLACK__BOT_TOKEN" in r.output and "BRIEFBOT_DISCORD__TOKEN" in r.output

@@ -196,3 +196,17 @@ def test_intents_are_minimal():
     i = intents()
     assert i.guild_messages and i.dm_messages and i.guilds
     assert not i.message_content and not i.members and not i.presences
+
+
+async def test_sync_registers_the_tree_to_one_server_or_globally(service, discord_recorder, discord_settings):
+    from bot.discord_adapter import DiscordAdapter, sync_commands
+
+    from .discord_harness import GUILD_ID
+
+    names = await sync_commands(DiscordAdapter(service, discord_settings()), "test-token", GUILD_ID)
+    assert sorted(names) == ["ask", "brief", "help", "sources"]
+    names = await sync_commands(DiscordAdapter(service, discord_settings()), "test-token", None)
+    calls = discord_recorder.of("sync")
+    assert [c.path for c in calls] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands",
+                                      f"/applications/{APP_ID}/commands"]
+    assert sorted(c["name"] for c in calls[1].body) == sorted(names)
