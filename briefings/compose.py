@@ -146,7 +146,8 @@ def _direction_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pat
     return receives, gives
 
 
-def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float | None:
+def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> tuple[float, set[str]] | None:
+    """How strongly a claim says what ``subject`` gains, and the gain words it uses; None if it does not."""
     c = s.claim
     text = c.text
     subj_text = _mentions(subject, text)
@@ -155,7 +156,8 @@ def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float 
     from_giver = any(_direction_patterns(g.terms)[1].search(text) for g in givers)
     if not (subj_text or heading_for_subject or from_giver):
         return None
-    cues = len(BENEFIT_CUES.findall(text)) + len(_GOODS.findall(text))
+    facets = _facets(BENEFIT_CUES, text) | _facets(_GOODS, text)
+    cues = len(facets)
     if cues == 0 and not heading_for_subject:
         return None
     receives_re, gives_re = _direction_patterns(subject.terms)
@@ -167,7 +169,7 @@ def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> float 
     score += 0.3 if heading_for_subject else 0
     score -= 0.6 if heading_for_other else 0
     score -= 0.6 if gives and not receives else 0
-    return score + 0.3 * s.coverage
+    return score + 0.3 * s.coverage, facets
 
 
 def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
@@ -178,12 +180,13 @@ def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
         return []
     givers = list(query.concepts)
     pool = [s.claim for s in scored]
-    ranked = []
+    ranked, facets = [], {}
     for s in scored:
         b = _benefit_score(s, subject, givers)
-        if b is not None and b > 0.3:
-            ranked.append((b, s.claim))
-    chosen = diverse(ranked, lambda c: _facets(_GOODS, c.text) | _facets(BENEFIT_CUES, c.text), limit)
+        if b is not None and b[0] > 0.3:
+            ranked.append((b[0], s.claim))
+            facets[s.claim.id] = b[1]
+    chosen = diverse(ranked, lambda c: facets[c.id], limit)
     if not chosen:
         return []
     if not lead:
