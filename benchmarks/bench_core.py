@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time

@@ -113,7 +113,7 @@ def from_text(path: str, text: str) -> RawDocument:
     pos, title, title_found = 0, "", False
     meta: dict[str, object] = {}
     body_start = 0
-    for i, line in enumerate(lines):
+    for line in lines:
         stripped = line.strip().lstrip("#").strip()
         if not title_found:
             if stripped:

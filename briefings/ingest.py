@@ -16,7 +16,7 @@ from .documents import HTML_SUFFIXES, TEXT_SUFFIXES, RawDocument, from_text, rea
 from .errors import BadInput
 from .extract import EXTRACTOR_VERSION, extract_claims
 from .lexicon import STOP_WORDS
-from .store.sqlite import SQLiteStore
+from .store.base import ClaimStore
 from .types import Claim, Document, IngestReport, IngestResult
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def _similarity_query(claim: Claim) -> str | None:
     return " AND ".join(f'"{w}"' for w in words) if len(words) >= 3 else None
 
 
-def group_claims(store: SQLiteStore, claims: list[Claim]) -> list[Claim]:
+def group_claims(store: ClaimStore, claims: list[Claim]) -> list[Claim]:
     """Give each claim the group of a near-identical claim in another document, if any."""
     out = []
     for c in claims:
@@ -61,7 +61,7 @@ def to_document(raw: RawDocument, now: datetime) -> Document:
     )
 
 
-def ingest_file(store: SQLiteStore, path: str, *, max_bytes: int, now: datetime | None = None) -> IngestResult:
+def ingest_file(store: ClaimStore, path: str, *, max_bytes: int, now: datetime | None = None) -> IngestResult:
     """Ingest one file. Bad input comes back as a failed result, never an exception."""
     try:
         raw = read_document(path, max_bytes=max_bytes)
@@ -73,7 +73,7 @@ def ingest_file(store: SQLiteStore, path: str, *, max_bytes: int, now: datetime 
         return IngestResult(path=path, status="failed", error=f"{path}: could not be ingested ({type(e).__name__}: {e})")
 
 
-def ingest_raw(store: SQLiteStore, raw: RawDocument, *, source_key: str, now: datetime | None = None) -> IngestResult:
+def ingest_raw(store: ClaimStore, raw: RawDocument, *, source_key: str, now: datetime | None = None) -> IngestResult:
     if store.document_by_hash(raw.content_hash):
         return IngestResult(path=raw.path, status="unchanged", doc_id=raw.doc_id)
     previous = store.document_by_key(source_key)
@@ -85,7 +85,7 @@ def ingest_raw(store: SQLiteStore, raw: RawDocument, *, source_key: str, now: da
 
 
 def ingest_paths(
-    store: SQLiteStore,
+    store: ClaimStore,
     paths: Iterable[str],
     *,
     max_bytes: int = 5_000_000,
@@ -101,7 +101,7 @@ def ingest_paths(
     return report
 
 
-def refresh_stale(store: SQLiteStore) -> int:
+def refresh_stale(store: ClaimStore) -> int:
     """Re-extract claims of documents stored by an older extractor; returns how many."""
     stale = store.stale_documents(EXTRACTOR_VERSION)
     for doc in stale:

@@ -17,7 +17,7 @@ from .answer import answer_question
 from .briefing import build_briefing
 from .errors import BadInput
 from .ingest import ingest_paths, refresh_stale
-from .store.sqlite import SQLiteStore
+from .store.base import ClaimStore
 from .types import Answer, Briefing, Document, IngestReport, IngestResult
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ MAX_QUESTION_CHARS = 10_000
 class BriefingService:
     def __init__(
         self,
-        store: SQLiteStore,
+        store: ClaimStore,
         *,
         seeds: str | Path | None = None,
         max_bytes: int = 5_000_000,

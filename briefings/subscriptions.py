@@ -237,11 +237,6 @@ class SubscriptionStore:
         rows = self.conn.execute("SELECT slot FROM deliveries WHERE subscription_id=? ORDER BY slot", (sub_id,))
         return [self.delivery(sub_id, r["slot"]) for r in rows.fetchall()]
 
-    def unfinished(self) -> list[Delivery]:
-        rows = self.conn.execute(
-            "SELECT subscription_id, slot FROM deliveries WHERE status IN ('claimed', 'failed')").fetchall()
-        return [self.delivery(r["subscription_id"], r["slot"]) for r in rows]
-
 
 class _Tx:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (the connection is in autocommit mode)."""

@@ -54,7 +54,7 @@ def test_pronouns_descriptions_and_surnames_resolve_through_the_document():
     lines = text.splitlines()
     got = []
     prev = None
-    for i, line in enumerate(lines):
+    for line in lines:
         prev = att.resolve(line, prev, same_paragraph=False)
         got.append((prev.who, prev.how) if prev else None)
     assert got[1] == ("Putin", "description")

@@ -2,7 +2,6 @@
 import json
 from pathlib import Path
 
-import discord
 import pytest
 
 from bot import discord_embeds

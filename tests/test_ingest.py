@@ -5,7 +5,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from briefings.ingest import ingest_paths
 from briefings.store import SQLiteStore
@@ -117,3 +116,25 @@ def test_store_is_consistent_after_a_kill_mid_ingest(tmp_path):
     report = ingest_paths(store, files)
     assert {r.status for r in report.results} <= {"added", "unchanged"}
     assert counts(store) == (20, 600)
+
+
+def test_an_old_store_is_migrated_in_place(tmp_path):
+    import sqlite3
+
+    from briefings.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[1]:
+        conn.execute(statement)
+    conn.execute("INSERT INTO documents (id, path, title, content_hash, ingested_at, text)"
+                 " VALUES ('d1', 'a.txt', 'T', 'h', '2024-01-01T00:00:00+00:00', 'T')")
+    conn.execute("""INSERT INTO claims (id, doc_id, seq, text, start, "end", entities)
+                    VALUES ('d1:0', 'd1', 0, 'Kursk was quiet.', 0, 16, '["Kursk"]')""")
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    store = SQLiteStore(path)
+    assert store.schema_version == SCHEMA_VERSION == 3
+    assert store.topics("kur") == ["Kursk"]  # migration 2 filled the topics from existing claims
+    assert store.claim_count() == 1 and store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0

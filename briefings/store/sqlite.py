@@ -158,10 +158,6 @@ class SQLiteStore:
             out.update((r["id"], document_from_row(r)) for r in rows)
         return out
 
-    def document_text(self, doc_id: str) -> str:
-        row = self.conn.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()
-        return row["text"] if row else ""
-
     def stale_documents(self, version: int) -> list[Document]:
         rows = self.conn.execute(
             f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE extractor_version != ?", (version,)
