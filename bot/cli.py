@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from datetime import datetime, timezone
 
 import click
 
 from briefings.errors import BriefingError
+from briefings.types import Answer
 
 from .wiring import open_service
 
@@ -79,10 +81,10 @@ def ask(obj: Context, question: tuple[str, ...], as_json: bool) -> None:
         for line in sys.stdin:
             q = line.rstrip("\n")
             try:
-                out = service.ask(q).to_json()
+                answer = service.ask(q)
             except BriefingError as e:
-                out = {"question": q, "answered": False, "points": [], "sources": [], "message": str(e)}
-            click.echo(json.dumps(out, ensure_ascii=False) if as_json else f"# {q}\n{out}")
+                answer = Answer(question=q, answered=False, message=str(e), kind="none")
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else f"# {q}\n{render_answer(answer)}\n")
             sys.stdout.flush()
         return
     answer = service.ask(" ".join(question))
@@ -133,8 +135,9 @@ def ingest(obj: Context, paths: tuple[str, ...]) -> None:
     failed = 0
     counts: dict[str, int] = {}
     show_bar = sys.stderr.isatty() and len(files) > 3
-    with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else _Plain(files) as bar:
-        for path in bar:
+    bar = click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else nullcontext(files)
+    with bar as items:
+        for path in items:
             result = service.ingest([path]).results[0]
             counts[result.status] = counts.get(result.status, 0) + 1
             if result.status == "failed":
@@ -144,17 +147,6 @@ def ingest(obj: Context, paths: tuple[str, ...]) -> None:
     click.echo(f"{summary} ({len(files)} files)")
     if failed:
         sys.exit(1)
-
-
-class _Plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 @main.command()

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .attribution import bare_name
 from .cite import Citer, count_words, distinct, diverse, hedge, join_names, phrase_text, upper_first, when, who
-from .lexicon import BENEFIT_CUES
+from .lexicon import BENEFIT_CUES, term_pattern
 from .query import Concept, Query
 from .retrieval import Scored
 from .types import Claim, Point, Quantity
@@ -65,7 +65,9 @@ def _figures(query: Query, scored: list[Scored]) -> list[Figure]:
         first = primary[0]
         extra = [q for q in qs if q is not first and q.start > first.start
                  and not _BREAKDOWN.search(s.claim.text[first.end:q.start])]
-        rel = s.score + (0.2 if hedge(s.claim) or first.qualifier else 0) + (0.2 if s.claim.attributed_to else 0)
+        exact = any(term_pattern((c.label,)).search(first.counted) for c in query.concepts)
+        rel = (s.score + (0.2 if hedge(s.claim) or first.qualifier else 0) + (0.2 if s.claim.attributed_to else 0)
+               + (0.15 if exact else 0))  # counts exactly what was asked, not a synonym of it
         out.append(Figure(s.claim, [first, *extra], rel))
     out.sort(key=lambda f: f.relevance, reverse=True)
     return out
@@ -112,7 +114,9 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     if not lead:
         return [citer.point(text, claims) for text, claims in points]
     # the lead names the five most relevant figures, largest first, each with its source
-    top = sorted(list(groups.values())[:5], key=lambda fs: fs[0].quantities[0].value, reverse=True)
+    # who says what: named sources first, then the most relevant; shown largest first
+    by_source = sorted(groups.values(), key=lambda fs: not any(f.claim.attributed_to for f in fs))
+    top = sorted(by_source[:5], key=lambda fs: fs[0].quantities[0].value, reverse=True)
     lead_items = [(fs[0], fs[0].quantities[0]) for fs in top]
     if len(ordered) > 1:
         listed = "; ".join(
