@@ -25,7 +25,7 @@ class Unit:
 def answer_units(answer: Answer) -> list[Unit]:
     points = list(answer.points)
     units: list[Unit] = []
-    if answer.kind in ("numeric", "benefit") and len(points) > 1:
+    if points and points[0].lead:
         first = points.pop(0)
         units.append(Unit("lead", first.text, first.citations))
     units += [Unit("point", p.text, p.citations) for p in points]

@@ -45,10 +45,11 @@ def answer_question(store, question: str) -> Answer:
         return abstain(question, f"The articles say nothing about {missing}. I won't guess.")
     # one ordinary word the articles never use ("died", "hit") is not the point of the question
     stats = [s for s in stats if s.df > 0]
-    scored = score_hits(query, retrieve(store, query, stats, n), stats)
+    hits = retrieve(store, query, stats, n)
+    docs = store.documents_by_id({h.claim.doc_id for h in hits})
+    scored = score_hits(query, hits, stats, {d.id: d.title for d in docs.values()})
     if not scored or scored[0].coverage < MIN_COVERAGE:
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
-    docs = store.documents_by_id({s.claim.doc_id for s in scored})
     citer = Citer(docs)
     kind, points = compose(query, scored, citer)
     if not points:

@@ -117,9 +117,18 @@ def _tidy(who: str) -> str | None:
     return who
 
 
+_GROUP_SPEAKERS = re.compile(
+    r"\b(?:officials|analysts|experts|observers|sources|intelligence|estimates|reports|officers|diplomats|police|"
+    r"organi[sz]ers|residents|witnesses|protesters|demonstrators|critics|authorities|economists|researchers|"
+    r"scientists|doctors|activists|lawmakers|investors|prosecutors|officers|rescuers|survivors)\b", re.I)
+# ", who attended the signing," / ", the company behind the project," between a subject and its verb
+_PARENTHETICAL = re.compile(r",\s*(?:who|which|whose|a|an|the|now|then|also|himself|herself|itself)\b[^,]*,\s*$")
+
+
 def _subject_before(sentence: str, verb_at: int) -> str | None:
     """The subject that stands right before a reporting verb, back to the clause start."""
     left = sentence[:verb_at]
+    left = _PARENTHETICAL.sub(" ", left)
     cut = max(left.rfind(c) for c in (",", "”", '"', ";", ":", "—", "–", "(", ")"))
     m_that = list(re.finditer(r"\b(?:that|who|which|and|but|when|because|if|while)\s", left))
     if m_that and m_that[-1].end() > cut:
@@ -142,11 +151,7 @@ def _subject_before(sentence: str, verb_at: int) -> str | None:
     subject = " ".join(words)
     if subject.lower() in _PRONOUNS:
         return subject.lower()
-    if not any(w[0].isupper() for w in words) and not re.search(
-        r"\b(?:officials|analysts|experts|observers|sources|intelligence|estimates|reports|officers|diplomats)\b",
-        subject,
-        re.I,
-    ):
+    if not any(w[0].isupper() for w in words) and not _GROUP_SPEAKERS.search(subject):
         return None
     return _tidy(subject)
 
@@ -186,6 +191,16 @@ def find_attribution(sentence: str) -> Attribution | None:
             if who:
                 return Attribution(who, "per")
     return None
+
+
+def speaker_before(sentence: str, pos: int) -> str | None:
+    """Who the clause leading up to ``pos`` quotes: "..., while organisers said more than 100,000"."""
+    quotes = quoted_ranges(sentence)
+    found = None
+    for m in FORWARD.finditer(sentence, 0, pos):
+        if not _inside(m.start(), quotes):
+            found = _subject_before(sentence, m.start()) or found
+    return found
 
 
 def is_person(who: str) -> bool:

@@ -61,6 +61,9 @@ def hedge(claim: Claim) -> str | None:
 
 
 _VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+# verbs whose subject can go without changing what the rest says ("X said the mine would ...");
+# not "X estimated the crowd at ...", which needs its subject
+_SPEECH = "said|says|told|tells|added|adds|wrote|writes|announced|insisted|confirmed|warned|argued|noted|stated|declared"
 _QUOTE_TAIL = re.compile(rf"^(?P<body>.*[”\"])\s*[^”\"“]*\b(?:{_VERBS})\b[^”\"“]*$", re.S)
 _INVERTED_TAIL = re.compile(rf",\s*(?:{_VERBS})\s+[^”\"“]+$")
 _ACCORDING_HEAD = re.compile(r"^according to [^,]+,\s*", re.I)
@@ -69,8 +72,8 @@ _ACCORDING_TAIL = re.compile(r",?\s*according to [^,”\"]+\.?$", re.I)
 
 def strip_attribution(text: str, who: str | None = None) -> str:
     """The sentence without its "X said" or "according to X" part (the point names X)."""
-    if who and text.startswith(who + " "):
-        m = re.match(rf"{re.escape(who)}\s+(?:{_VERBS})\s+(?:that\s+)?(?=\S)", text)
+    if who and text.startswith(who):
+        m = re.match(rf"{re.escape(who)}(?:,[^,]*,)?\s+(?:{_SPEECH})\s+(?:that\s+)?(?=\S)", text)
         if m:
             return upper_first(text[m.end():])
     m = _QUOTE_TAIL.match(text)
@@ -78,8 +81,9 @@ def strip_attribution(text: str, who: str | None = None) -> str:
         body = m.group("body").rstrip()
         return re.sub(r",([”\"])$", r".\1", body)
     for pat in (_INVERTED_TAIL, _ACCORDING_TAIL):
-        if pat.search(text):
-            return pat.sub(".", text).rstrip()
+        m = pat.search(text)
+        if m and (who is None or who.split()[-1] in m.group(0)):  # only a tail that names the speaker
+            return text[:m.start()].rstrip() + "."
     return _ACCORDING_HEAD.sub("", text)
 
 
@@ -119,8 +123,8 @@ class Citer:
                 out.append(n)
         return tuple(out)
 
-    def point(self, text: str, claims: list[Claim]) -> Point:
-        return Point(text=text, citations=self.cite(claims))
+    def point(self, text: str, claims: list[Claim], lead: bool = False) -> Point:
+        return Point(text=text, citations=self.cite(claims), lead=lead)
 
     def claim_point(self, claim: Claim, pool: Sequence[Claim] = (), limit: int = MAX_POINT_CHARS) -> Point:
         """"Who: the sentence", citing it and the near-identical claims of other documents in ``pool``."""

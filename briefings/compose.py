@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .attribution import bare_name
 from .cite import Citer, count_words, distinct, diverse, hedge, join_names, phrase_text, upper_first, when, who
-from .lexicon import BENEFIT_CUES, term_pattern
+from .lexicon import BENEFIT_CUES, fold, term_pattern
 from .query import Concept, Query
 from .retrieval import Scored
 from .types import Claim, Point, Quantity
@@ -26,6 +26,9 @@ _GOODS = re.compile(
     r"oil|food|fertili[sz]er|cash|money|dollars|wages|technolog\w*|know-how|aid)\b",
     re.I,
 )
+_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|fears?|feared|worr(?:y|ied|ies)|concerns?|concerned|against|oppos\w+|"
+    r"in protest|to protest|demand\w*|angry|anger|so that|in order to|reason|blame\w*|caused?|over fears)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|to|into|at|near|of|toward|towards)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}([A-Z][a-z]+)")
 
 
@@ -41,34 +44,40 @@ class Figure:
     relevance: float
 
     @property
+    def source(self) -> str | None:
+        """Who gives the figure: its own source in the sentence, else the claim's."""
+        return self.quantities[0].source or self.claim.attributed_to
+
+    @property
     def key(self) -> tuple[float, str, str]:
         q = self.quantities[0]
         head = q.counted.split()[-1] if q.counted else ""
         return (q.value, q.measure, _singular(head))
 
+    def who(self, docs: dict) -> str:
+        return self.quantities[0].source or who(self.claim, docs[self.claim.doc_id])
+
 
 def _figures(query: Query, scored: list[Scored]) -> list[Figure]:
-    """Claims stating a quantity of the measure asked about, with the quantities that count."""
+    """Figures of the measure asked about: one per claim and source, with the quantities that go with it."""
     counted_concepts = [c for c in query.concepts if any(
-        c.pattern().search(q.counted) for s in scored for q in s.claim.quantities if q.counted)]
+        c.search(q.counted) for s in scored for q in s.claim.quantities if q.counted)]
     out = []
     for s in scored:
         qs = [q for q in s.claim.quantities if query.measure is None or q.measure == query.measure]
-        if not qs:
-            continue
-        if counted_concepts:
-            primary = [q for q in qs if any(c.pattern().search(q.counted) for c in counted_concepts)]
-        else:
-            primary = qs
-        if not primary:
-            continue
-        first = primary[0]
-        extra = [q for q in qs if q is not first and q.start > first.start
-                 and not _BREAKDOWN.search(s.claim.text[first.end:q.start])]
-        exact = any(term_pattern((c.label,)).search(first.counted) for c in query.concepts)
-        rel = (s.score + (0.2 if hedge(s.claim) or first.qualifier else 0) + (0.2 if s.claim.attributed_to else 0)
-               + (0.15 if exact else 0))  # counts exactly what was asked, not a synonym of it
-        out.append(Figure(s.claim, [first, *extra], rel))
+        primary = [q for q in qs if any(c.search(q.counted) for c in counted_concepts)] if counted_concepts else qs
+        taken: set[int] = set()
+        for first in primary:
+            if id(first) in taken:
+                continue
+            extra = [q for q in qs if q is not first and q.start > first.start and q.source == first.source
+                     and id(q) not in taken and not _BREAKDOWN.search(s.claim.text[first.end:q.start])]
+            taken.update(id(q) for q in (first, *extra))
+            exact = any(term_pattern((c.label,)).search(first.counted) for c in query.concepts)
+            named = first.source or s.claim.attributed_to
+            rel = (s.score + (0.2 if hedge(s.claim) or first.qualifier else 0) + (0.2 if named else 0)
+                   + (0.15 if exact else 0))  # counts exactly what was asked, not a synonym of it
+            out.append(Figure(s.claim, [first, *extra], rel))
     out.sort(key=lambda f: f.relevance, reverse=True)
     return out
 
@@ -89,7 +98,8 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     figures = _figures(query, [s for s in scored if s.coverage >= floor])
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
-        same = next((key for key, fs in groups.items() for g in fs if g.claim.group_id == f.claim.group_id), None)
+        same = next((key for key, fs in groups.items() for g in fs
+                     if g.claim.group_id == f.claim.group_id and g.claim.id != f.claim.id), None)
         if same is not None:
             if f.claim.doc_id not in {g.claim.doc_id for g in groups[same]}:
                 groups[same].append(f)  # the same sentence in another article: cite it too
@@ -107,7 +117,7 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
             doc = citer.docs[f.claim.doc_id]
             detail = [x for x in (hedge(f.claim), when(f.claim, doc)) if x]
             phrases = "; ".join(phrase_text(q.phrase, q.qualifier) for q in f.quantities)
-            part = f"{upper_first(who(f.claim, doc))}: {phrases}" + (f" ({', '.join(detail)})" if detail else "")
+            part = f"{upper_first(f.who(citer.docs))}: {phrases}" + (f" ({', '.join(detail)})" if detail else "")
             parts[part] = parts.get(part, 0) + 1
         text = " — ".join(p + (f" ({count_words(n)} sources agree)" if n > 1 else "") for p, n in parts.items())
         points.append((text, [f.claim for f in fs]))
@@ -115,19 +125,22 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
         return [citer.point(text, claims) for text, claims in points]
     # the lead names the five most relevant figures, largest first, each with its source
     # who says what: named sources first, then the most relevant; shown largest first
-    by_source = sorted(groups.values(), key=lambda fs: not any(f.claim.attributed_to for f in fs))
+    by_source = sorted(groups.values(), key=lambda fs: not any(f.source for f in fs))
     top = sorted(by_source[:5], key=lambda fs: fs[0].quantities[0].value, reverse=True)
     lead_items = [(fs[0], fs[0].quantities[0]) for fs in top]
-    if len(ordered) > 1:
-        listed = "; ".join(
-            f"{_figure_text(q)} ({bare_name(who(f.claim, citer.docs[f.claim.doc_id]))})" for f, q in lead_items)
-        lead_text = f"Sources give different figures: {listed}."
-    else:
-        f, q = lead_items[0]
-        lead_text = f"{upper_first(who(f.claim, citer.docs[f.claim.doc_id]))} put it at {phrase_text(q.phrase, q.qualifier)}."
-    out = [citer.point(lead_text, [f.claim for f, _ in lead_items])]
+    if len(ordered) == 1:  # one figure: its point says it all
+        return [citer.point(text, claims) for text, claims in points]
+    listed = "; ".join(f"{_figure_text(q)} ({bare_name(f.who(citer.docs))})" for f, q in lead_items)
+    out = [citer.point(f"Sources give different figures: {listed}.", [f.claim for f, _ in lead_items], lead=True)]
     out += [citer.point(text, claims) for text, claims in points]
     return out
+
+
+def as_written(label: str, question: str) -> str:
+    """A concept as the question spelled it ("EU", "North Korea"), else title-cased."""
+    m = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", fold(question), re.I)
+    written = question[m.start():m.end()] if m and len(fold(question)) == len(question) else None
+    return written if written and not written.islower() else label.title()
 
 
 def _facets(pattern: re.Pattern[str], text: str) -> set[str]:
@@ -135,7 +148,7 @@ def _facets(pattern: re.Pattern[str], text: str) -> set[str]:
 
 
 def _mentions(concept: Concept, text: str | None) -> bool:
-    return bool(text) and bool(concept.pattern().search(text))
+    return bool(concept.search(text))
 
 
 @lru_cache(maxsize=256)
@@ -153,7 +166,7 @@ def _direction_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pat
 def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> tuple[float, set[str]] | None:
     """How strongly a claim says what ``subject`` gains, and the gain words it uses; None if it does not."""
     c = s.claim
-    text = c.text
+    text = fold(c.text)
     subj_text = _mentions(subject, text)
     heading_for_subject = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and _mentions(subject, c.heading))
     heading_for_other = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and not heading_for_subject)
@@ -199,9 +212,9 @@ def benefit(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     all_named = list(dict.fromkeys(bare_name(c.attributed_to) for c in chosen if c.attributed_to))
     named = all_named[:3]
     lead_claims = [c for c in chosen if c.attributed_to and bare_name(c.attributed_to) in named] or chosen[:1]
-    label = subject.label.title() if subject.label.islower() else subject.label
+    label = as_written(subject.label, query.text)
     by = f", according to {join_names(named, more=len(all_named) > 3 or len(chosen) > len(lead_claims))}" if named else ""
-    return [citer.point(f"What {label} stands to gain{by}:", lead_claims), *points]
+    return [citer.point(f"What {label} stands to gain{by}:", lead_claims, lead=True), *points]
 
 
 def statements(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
@@ -224,7 +237,7 @@ def general(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
         return []
     best = scored[0].coverage
     if query.where:
-        asked = [c.pattern() for c in query.concepts]
+        asked = list(query.concepts)
         pool = [s for s in scored if s.coverage >= max(0.4, best * 0.6)]
 
         def places(c: Claim) -> set[str]:
@@ -232,6 +245,10 @@ def general(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
 
         ranked = [(s.score + (0.3 if places(s.claim) else 0), s.claim) for s in pool]
         chosen = diverse(ranked, places, MAX_POINTS)
+    elif query.why:
+        pool = [s for s in scored if s.coverage >= max(0.4, best * 0.6)]
+        pool.sort(key=lambda s: s.score + (0.4 if _REASON.search(s.claim.text) else 0), reverse=True)
+        chosen = distinct([s.claim for s in pool], MAX_POINTS)
     else:
         pool = [s for s in scored if s.coverage >= max(0.5, best * 0.75)]
         chosen = distinct([s.claim for s in pool], MAX_POINTS)

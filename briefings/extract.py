@@ -6,12 +6,14 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .attribution import Attribution, Attributor
+from dataclasses import replace
+
+from .attribution import Attribution, Attributor, speaker_before
 from .documents import RawDocument
 from .lexicon import HEDGES, MONTHS, WEEKDAYS
 from .quantities import find_quantities
 from .segment import Span, normalise, paragraphs, sentences
-from .types import Claim
+from .types import Claim, Quantity
 
 
 
@@ -92,6 +94,17 @@ def dates(sentence: str, published: date | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_resolve_date(m.group(0), published) for m in _DATE.finditer(sentence)))
 
 
+def sourced(quantities: tuple[Quantity, ...], sentence: str, attr: Attribution | None) -> tuple[Quantity, ...]:
+    """Give a figure its own source when the sentence quotes another one just before it."""
+    if len(quantities) < 2:
+        return quantities
+    out = []
+    for q in quantities:
+        who = speaker_before(sentence, q.start)
+        out.append(replace(q, source=who) if who and (attr is None or who != attr.who) else q)
+    return tuple(out)
+
+
 def checkable(sentence: str) -> bool:
     """Sentences worth keeping as claims: statements of some length, not questions."""
     words = sentence.split()
@@ -151,7 +164,7 @@ def extract_claims(doc: RawDocument) -> list[Claim]:
                 attributed_to=attr.who if attr else None,
                 attribution_how=attr.how if attr else None,
                 hedges=hedges(sent.text),
-                quantities=find_quantities(sent.text),
+                quantities=sourced(find_quantities(sent.text), sent.text, attr),
                 dates=dates(sent.text, doc.published),
                 entities=entities(sent.text),
                 heading=head,

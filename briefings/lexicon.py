@@ -6,6 +6,7 @@ change with a test, not a hunt through code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 STOP_WORDS = frozenset(
@@ -27,7 +28,7 @@ QUESTION_WORDS = frozenset(
     """
     how many much big large size number numbers figure figures estimate estimates estimated
     estimation count total amount latest current new news update updates anything something
-    give list show summary summarise summarize tell explain describe happening going
+    give list show summary summarise summarize tell explain describe happening going people
     """.split()
 )
 
@@ -48,6 +49,11 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         {"damage", "damaged", "destruction", "destroyed", "cost", "costs"},
         {"strong", "powerful", "magnitude", "strength", "intensity", "size"},
         {"won", "win", "wins", "victory", "winner", "elected"},
+        {"eu", "european union", "brussels", "european commission"},
+        {"protest", "protests", "protesting", "protested", "protesters", "protestors", "demonstrators",
+         "demonstration", "march", "marched", "marchers", "rally", "crowd", "turnout"},
+        {"pact", "deal", "agreement", "treaty", "partnership", "accord"},
+        {"jobs", "job", "employment", "positions", "workers"},
         {"said", "say", "says", "told", "stated", "announced"},
         {"ammunition", "munitions", "shells", "rounds", "artillery", "rockets", "weapons", "arms"},
         {"sent", "send", "sending", "deployed", "deploy", "deployment", "dispatched", "arrived", "entered", "moved"},
@@ -109,7 +115,8 @@ MEASURES: dict[str, frozenset[str]] = {
     "munitions": frozenset(
         "shells rounds ammunition munitions rockets missiles artillery drones bombs weapons".split()
     ),
-    "money": frozenset("dollars $ usd euros pounds rubles won wages cash money budget".split()),
+    "money": frozenset("""dollars $ usd euros pounds rubles wages cash money budget investment investments funding
+        cost costs price worth spending revenue""".split()),
     "equipment": frozenset("tanks planes aircraft submarines ships vehicles pieces jets".split()),
     "personnel": frozenset(
         """troops troop soldiers soldier personnel forces servicemen officers generals reserves
@@ -135,6 +142,13 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
           "hundreds": 100, "thousands": 1_000, "millions": 1_000_000, "billions": 1_000_000_000}
 
 
+def fold(text: str) -> str:
+    """Text without diacritics ("Vučić" -> "Vucic"), so questions typed without them still match."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=2048)
 def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     """Any of ``terms`` as whole words (phrases across spaces or hyphens), with simple inflections."""
@@ -149,6 +163,7 @@ def group_tag(index: int) -> str:
 
 def group_tags(text: str) -> list[str]:
     """The synonym groups a text names, as hidden search words (indexed with each claim)."""
+    text = fold(text)
     return [group_tag(i) for i, g in enumerate(SYNONYM_GROUPS) if term_pattern(tuple(sorted(g))).search(text)]
 
 

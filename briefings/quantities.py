@@ -6,6 +6,7 @@ Pure functions: ``find_quantities("at least 1,500 soldiers arrived")`` returns o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .lexicon import MEASURES, MONTHS, QUALIFIERS, SCALES, STOP_WORDS, WORD_NUMBERS
 from .types import Quantity
@@ -19,7 +20,7 @@ _WORDNUM = (
 NUMBER = re.compile(
     rf"""
     (?P<vague>\b(?:hundreds|thousands|millions|billions)(?:\s+of\s+(?:thousands|millions|billions))?\s+of\b)
-    | (?P<digits>(?<![\w.,])\$?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?!\d)|(?<![\w.,])\$?\d+(?:\.\d+)?(?![\d,]\d))
+    | (?P<digits>(?<![\w.,])[$€£¥]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?!\d)|(?<![\w.,])[$€£¥]?\d+(?:\.\d+)?(?![\d,]\d))
       (?:\s*(?P<dscale>{_SCALE}|%|per\s?cent|percent)\b)?
     | (?P<words>\b{_WORDNUM}(?:[\s-]{_WORDNUM})?(?:\s+{_SCALE})?\b)
     """,
@@ -57,7 +58,7 @@ def _word_value(text: str) -> float | None:
 
 
 def _digit_value(text: str, scale: str | None) -> float:
-    value = float(text.replace(",", "").lstrip("$"))
+    value = float(text.replace(",", "").lstrip("$€£¥"))
     if scale and scale.lower() in SCALES:
         value *= SCALES[scale.lower()]
     return value
@@ -84,6 +85,8 @@ def _counted(sentence: str, pos: int) -> tuple[str, int]:
             break
         if low in _COUNT_STOP:
             break
+        if not taken and low.endswith("ed") and i + 1 < len(words) and words[i + 1][0].lower() in _COUNT_STOP:
+            break  # "100,000 joined the march": a verb, nothing counted
         if taken and _is_plural(taken[-1][0]) and not (low == "of"):
             break  # the phrase ends with its plural noun: "dock workers" (walked ...), "people" (spent ...)
         taken.append((w, s, e))
@@ -102,7 +105,7 @@ def _is_plural(word: str) -> bool:
 
 
 def _measure(counted: str, after: str, unit: str | None, number: str = "", before: str = "") -> str:
-    if number.startswith("$"):
+    if number and number[0] in "$€£¥":
         return "money"
     if unit and unit.strip().lower().replace(" ", "") in ("%", "percent", "percent"):
         return "percent"
@@ -134,7 +137,7 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
         prev_words = re.findall(r"[A-Za-z]+", sentence[max(0, m.start() - 20):m.start()].lower())[-2:]
         if m.group("digits"):
             digits = m.group("digits")
-            if _YEAR.match(digits.lstrip("$")) and not m.group("dscale"):
+            if _YEAR.match(digits.lstrip("$€£¥")) and not m.group("dscale"):
                 continue
             if any(w in _MONTHS for w in prev_words) and not m.group("dscale"):
                 continue  # "October 8 and 13"
@@ -186,4 +189,15 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
                 end=max(end, m.end()),
             )
         )
-    return tuple(out)
+    return tuple(_parallel(out))
+
+
+def _parallel(qs: list[Quantity]) -> list[Quantity]:
+    """A bare figure after a counted one counts the same thing: "24,000 people, while others said 100,000"."""
+    out: list[Quantity] = []
+    for q in qs:
+        prev = next((p for p in reversed(out) if p.counted), None)
+        if not q.counted and prev is not None and q.measure in ("count", prev.measure):
+            q = replace(q, counted=prev.counted, measure=prev.measure)
+        out.append(q)
+    return out

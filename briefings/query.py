@@ -13,6 +13,7 @@ from .lexicon import (
     QUESTION_WORDS,
     STOP_WORDS,
     SYNONYM_GROUPS,
+    fold,
     group_tag,
     groups_of,
     synonyms_of,
@@ -43,8 +44,9 @@ _STATEMENTS = re.compile(
     r"|\bhow did (?P<x3>.+?) (?:respond|react|reply)\b",
     re.I,
 )
+_WHY = re.compile(r"^\s*(?:why|for what reason)\b|\bwhat (?:is|are) (?:the )?(?:reasons?|causes?) (?:for|of)\b", re.I)
 _WHERE = re.compile(r"^\s*where\b|\bwhich (?:region|place|city|country|area)s?\b", re.I)
-_WORD = re.compile(r"[a-z0-9][a-z0-9’'.-]*[a-z0-9]|[a-z0-9]")
+_WORD = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]")
 _PHRASES = sorted({p for g in SYNONYM_GROUPS for p in g if " " in p or "." in p or "-" in p}, key=len, reverse=True)
 _MEASURE_WORDS = {w: m for m, ws in MEASURES.items() for w in ws}
 
@@ -71,6 +73,10 @@ class Concept:
         """Matches any of the terms as whole words, allowing simple inflections."""
         return term_pattern(self.terms)
 
+    def search(self, text: str | None) -> re.Match[str] | None:
+        """Where ``text`` names this concept (diacritics ignored), or None."""
+        return self.pattern().search(fold(text)) if text else None
+
 
 @dataclass(frozen=True)
 class Query:
@@ -80,6 +86,7 @@ class Query:
     subject: Concept | None = None  # who gains (benefit) or who spoke (statements)
     measure: str | None = None  # numeric: personnel | casualties | munitions | money | equipment
     where: bool = False
+    why: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -94,7 +101,7 @@ def fts_phrase(term: str) -> str:
 
 
 def _normalise(question: str) -> str:
-    q = question[:MAX_QUESTION_CHARS]
+    q = fold(question[:MAX_QUESTION_CHARS])
     q = re.sub(r"\bU\.?S\.?A?\b|\bUS\b", " u.s. ", q)  # before lower-casing: "US" is not "us"
     q = q.lower().replace("’", "'")
     q = re.sub(r"\bkim jong[ -]un\b", "kim jong un", q)
@@ -172,4 +179,4 @@ def analyse(question: str) -> Query:
         concepts = [c for c in concepts if c.label not in subject.terms]
     measure = _measure(text) if intent == "numeric" else None
     return Query(text=question, intent=intent, concepts=tuple(concepts), subject=subject, measure=measure,
-                 where=bool(_WHERE.search(text)))
+                 where=bool(_WHERE.search(text)), why=bool(_WHY.search(text)))

@@ -51,7 +51,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         return answer.message or "No answer in the store."
     lines: list[str] = []
     points = answer.points
-    if answer.kind in ("numeric", "benefit") and len(points) > 1:
+    if points and points[0].lead:
         lines += textwrap.wrap(point_line(points[0]), width=width)
         lines.append("")
         points = points[1:]

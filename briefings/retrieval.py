@@ -90,11 +90,16 @@ class Scored:
 
 def matched_concepts(claim: Claim, concepts: list[Concept]) -> frozenset[str]:
     hay = claim.text
-    return frozenset(c.label for c in concepts if c.pattern().search(hay))
+    return frozenset(c.label for c in concepts if c.search(hay))
 
 
-def score_hits(query: Query, hits: list[ClaimHit], stats: list[ConceptStats]) -> list[Scored]:
-    """Coverage of the question's concepts (IDF-weighted), plus a little BM25 to break ties."""
+def score_hits(query: Query, hits: list[ClaimHit], stats: list[ConceptStats],
+               titles: dict[str, str] | None = None) -> list[Scored]:
+    """Coverage of the question's concepts (IDF-weighted), plus a little BM25 to break ties.
+
+    A concept named only by the claim's section heading counts fully; one named only by the
+    document's title counts half (the sentence is about the article's subject, less surely).
+    """
     total = sum(s.idf for s in stats) or 1.0
     idf = {s.concept.label: s.idf for s in stats}
     concepts = [s.concept for s in stats]
@@ -103,13 +108,15 @@ def score_hits(query: Query, hits: list[ClaimHit], stats: list[ConceptStats]) ->
     for h in hits:
         matched = set(matched_concepts(h.claim, concepts))
         if query.subject is not None and query.intent == "statements" and h.claim.attributed_to:
-            if query.subject.pattern().search(h.claim.attributed_to):
+            if query.subject.search(h.claim.attributed_to):
                 matched.add(query.subject.label)
         if h.claim.heading:
             for c in concepts:
-                if c.label not in matched and c.pattern().search(h.claim.heading):
+                if c.label not in matched and c.search(h.claim.heading):
                     matched.add(c.label)
-        coverage = sum(idf[m] for m in matched if m in idf) / total
+        title = (titles or {}).get(h.claim.doc_id)
+        from_title = {c.label for c in concepts if c.label not in matched and title and c.search(title)}
+        coverage = (sum(idf[m] for m in matched if m in idf) + 0.5 * sum(idf[m] for m in from_title)) / total
         score = coverage + 0.15 * (h.score / best_bm25)
         out.append(Scored(h, coverage, frozenset(matched), score))
     out.sort(key=lambda s: s.score, reverse=True)

@@ -22,6 +22,7 @@ class Quantity:
     measure: str = "count"  # personnel | casualties | munitions | money | equipment | count
     start: int = 0  # offsets of ``phrase`` inside the claim text
     end: int = 0
+    source: str | None = None  # who gives this figure, when the sentence quotes more than one source
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,13 @@ class Point:
 
     text: str
     citations: tuple[int, ...]
+    lead: bool = False  # the answer's summary line, shown first and apart from the points
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": list(self.citations)}
+        out: dict[str, Any] = {"text": self.text, "citations": list(self.citations)}
+        if self.lead:
+            out["lead"] = True
+        return out
 
 
 @dataclass(frozen=True)
