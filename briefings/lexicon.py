@@ -5,6 +5,7 @@ change with a test, not a hunt through code.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -157,8 +158,11 @@ def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def group_tag(index: int) -> str:
-    """The hidden search word that marks a claim as naming synonym group ``index``."""
-    return f"syn{index}"
+    """The hidden search word that marks a claim as naming synonym group ``index``.
+
+    Named after the group's words, not its position, so adding a group leaves the others' tags alone.
+    """
+    return "syn" + hashlib.sha1("|".join(sorted(SYNONYM_GROUPS[index])).encode()).hexdigest()[:10]
 
 
 def group_tags(text: str) -> list[str]:
