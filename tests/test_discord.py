@@ -155,10 +155,16 @@ async def test_a_429_is_waited_out_and_the_reply_arrives_once(discord_bot):
     assert len(discord_bot.recorder.of("message")) == 1
 
 
-def test_command_tree_matches_the_snapshot(service, discord_settings):
-    from bot.discord_adapter import DiscordAdapter
+def test_command_tree_matches_the_snapshot(service, store, discord_settings):
+    """The tree as `briefbot run` registers it: the adapter's commands and the scheduler's."""
+    from datetime import timedelta
 
-    adapter = DiscordAdapter(service, discord_settings())
+    from briefings.subscriptions import SubscriptionStore
+    from bot.discord_adapter import DiscordAdapter
+    from bot.scheduler import BriefingScheduler
+
+    scheduler = BriefingScheduler(service, SubscriptionStore(store.conn), grace=timedelta(hours=1))
+    adapter = DiscordAdapter(service, discord_settings(), scheduler.commands)
     tree = sorted((c.to_dict(adapter.tree) for c in adapter.tree.get_commands()), key=lambda c: c["name"])
     current = json.dumps(tree, indent=2, sort_keys=True) + "\n"
     if not SNAPSHOT.exists():
