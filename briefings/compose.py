@@ -130,7 +130,8 @@ def numeric(query: Query, scored: list[Scored], citer: Citer, lead: bool = True,
     lead_items = [(fs[0], fs[0].quantities[0]) for fs in top]
     if len(ordered) == 1:  # one figure: its point says it all
         return [citer.point(text, claims) for text, claims in points]
-    listed = "; ".join(f"{_figure_text(q)} ({bare_name(f.who(citer.docs))})" for f, q in lead_items)
+    listed = "; ".join(f"{_figure_text(q)} ({bare_name(f.source) if f.source else f.who(citer.docs)})"
+                       for f, q in lead_items)
     out = [citer.point(f"Sources give different figures: {listed}.", [f.claim for f, _ in lead_items], lead=True)]
     out += [citer.point(text, claims) for text, claims in points]
     return out

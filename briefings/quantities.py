@@ -113,9 +113,12 @@ def _measure(counted: str, after: str, unit: str | None, number: str = "", befor
     context = set(re.findall(r"\w+", after.lower())[:6]) | set(re.findall(r"\w+", before.lower())[-3:])
     if words & MEASURES["casualties"] or context & MEASURES["casualties"]:
         return "casualties"
-    for name in ("magnitude", "munitions", "money", "equipment", "personnel"):
-        if words & MEASURES[name]:
-            return name
+    order = ("magnitude", "munitions", "money", "equipment", "personnel")
+    head = re.findall(r"[\w$]+", counted.lower())[-1:]  # "artillery pieces" are equipment: the head noun decides
+    for candidates in (set(head), words):
+        for name in order:
+            if candidates & MEASURES[name]:
+                return name
     return "count"
 
 

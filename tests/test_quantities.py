@@ -57,3 +57,8 @@ def test_years_days_and_bare_words_are_not_quantities():
 def test_a_verb_after_the_plural_noun_ends_what_is_counted():
     assert phrases("The authority said 2,400 dock workers walked out.")[0][0] == "2,400 dock workers"
     assert phrases("Some 1,000 armed soldiers crossed.")[0][0] == "Some 1,000 armed soldiers"
+
+
+def test_the_head_noun_decides_the_measure():
+    assert [m for *_, m in phrases("South Korea estimates 4,300 tanks and 8,800 artillery pieces.")] == [
+        "equipment", "equipment"]
