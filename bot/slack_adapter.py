@@ -93,9 +93,13 @@ class Reply:
     response_url: str | None = None
     public: bool = True
 
+    def _hook(self) -> AsyncWebhookClient:
+        """The response_url client, retrying 429s after Retry-After like the Web API client."""
+        return AsyncWebhookClient(self.response_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(3)])
+
     async def send(self, messages: list[dict]) -> None:
         if self.response_url:
-            hook = AsyncWebhookClient(self.response_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(3)])
+            hook = self._hook()
             for m in messages[:MAX_RESPONSE_URL_POSTS]:
                 await hook.send(text=m["text"], blocks=m["blocks"],
                                 response_type="in_channel" if self.public else "ephemeral")
@@ -109,8 +113,7 @@ class Reply:
         m = blocks.notice(user_message(exc))
         try:
             if self.response_url:
-                hook = AsyncWebhookClient(self.response_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(3)])
-                await hook.send(text=m["text"], blocks=m["blocks"], response_type="ephemeral")
+                await self._hook().send(text=m["text"], blocks=m["blocks"], response_type="ephemeral")
             elif self.channel and self.user:
                 await self.client.chat_postEphemeral(channel=self.channel, user=self.user, thread_ts=self.thread_ts,
                                                      text=m["text"], blocks=m["blocks"])

@@ -148,10 +148,6 @@ def _facets(pattern: re.Pattern[str], text: str) -> set[str]:
     return {m.group(0).lower() for m in pattern.finditer(text)}
 
 
-def _mentions(concept: Concept, text: str | None) -> bool:
-    return bool(concept.search(text))
-
-
 @lru_cache(maxsize=256)
 def _direction_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(receives, gives) patterns for an actor named by any of ``terms``."""
@@ -168,8 +164,8 @@ def _benefit_score(s: Scored, subject: Concept, givers: list[Concept]) -> tuple[
     """How strongly a claim says what ``subject`` gains, and the gain words it uses; None if it does not."""
     c = s.claim
     text = fold(c.text)
-    subj_text = _mentions(subject, text)
-    heading_for_subject = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and _mentions(subject, c.heading))
+    subj_text = bool(subject.search(text))
+    heading_for_subject = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and subject.search(c.heading))
     heading_for_other = bool(c.heading and _BENEFIT_HEADING.search(c.heading) and not heading_for_subject)
     from_giver = any(_direction_patterns(g.terms)[1].search(text) for g in givers)
     if not (subj_text or heading_for_subject or from_giver):
@@ -224,7 +220,7 @@ def statements(query: Query, scored: list[Scored], citer: Citer) -> list[Point]:
     if subject is None:
         return []
     literal = Concept(subject.label, (subject.label,))
-    said = [s for s in scored if s.claim.attributed_to and _mentions(literal, s.claim.attributed_to)]
+    said = [s for s in scored if s.claim.attributed_to and literal.search(s.claim.attributed_to)]
     if not said:
         return []
     said.sort(key=lambda s: (s.coverage, s.score), reverse=True)

@@ -20,7 +20,7 @@ from .lexicon import (
     term_pattern,
 )
 
-MAX_QUESTION_CHARS = 2_000
+ANALYSED_CHARS = 2_000  # a longer question is analysed from its start (the service caps length)
 MAX_CONCEPTS = 8
 
 _NUMERIC = re.compile(
@@ -101,7 +101,7 @@ def fts_phrase(term: str) -> str:
 
 
 def _normalise(question: str) -> str:
-    q = fold(question[:MAX_QUESTION_CHARS])
+    q = fold(question[:ANALYSED_CHARS])
     q = re.sub(r"\bU\.?S\.?A?\b|\bUS\b", " u.s. ", q)  # before lower-casing: "US" is not "us"
     q = q.lower().replace("’", "'")
     q = re.sub(r"\bkim jong[ -]un\b", "kim jong un", q)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .lexicon import BENEFIT_CUES, BENEFIT_TAG
+from .lexicon import BENEFIT_TAG
 from .query import Concept, Query
 from .types import Claim, ClaimHit
 
@@ -104,6 +104,7 @@ def score_hits(query: Query, hits: list[ClaimHit], stats: list[ConceptStats],
     idf = {s.concept.label: s.idf for s in stats}
     concepts = [s.concept for s in stats]
     best_bm25 = max((h.score for h in hits), default=1.0) or 1.0
+    title_concepts: dict[str, set[str]] = {}  # per document: the concepts its title names
     out = []
     for h in hits:
         matched = set(matched_concepts(h.claim, concepts))
@@ -114,8 +115,9 @@ def score_hits(query: Query, hits: list[ClaimHit], stats: list[ConceptStats],
             for c in concepts:
                 if c.label not in matched and c.search(h.claim.heading):
                     matched.add(c.label)
-        title = (titles or {}).get(h.claim.doc_id)
-        from_title = {c.label for c in concepts if c.label not in matched and title and c.search(title)}
+        in_title = title_concepts.setdefault(h.claim.doc_id, {
+            c.label for c in concepts if c.search((titles or {}).get(h.claim.doc_id))})
+        from_title = in_title - matched
         coverage = (sum(idf[m] for m in matched if m in idf) + 0.5 * sum(idf[m] for m in from_title)) / total
         score = coverage + 0.15 * (h.score / best_bm25)
         out.append(Scored(h, coverage, frozenset(matched), score))
@@ -128,6 +130,3 @@ def unknown_share(stats: list[ConceptStats]) -> float:
     total = sum(s.idf for s in stats)
     return sum(s.idf for s in stats if s.df == 0) / total if total else 1.0
 
-
-def benefit_cues(text: str) -> int:
-    return len(BENEFIT_CUES.findall(text))
