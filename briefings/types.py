@@ -59,15 +59,6 @@ class Claim:
     entities: tuple[str, ...] = ()
     heading: str | None = None  # the section heading the sentence stands under
     paragraph: int = 0
-    group_id: str | None = None  # near-identical claims across documents share one
-
-
-@dataclass(frozen=True)
-class ClaimHit:
-    """A claim returned by a store search, with its full-text score (higher is better)."""
-
-    claim: Claim
-    score: float
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""What a question asks for, from the general shape of English questions.
+
+``analyse("how many jobs depend on the port?")`` gives the question's index terms, the kind
+of answer it wants (a quantity, a time, a place, a person, a reason, someone's statements,
+or anything relevant), the measure of a quantity question (money, percent, a duration, a
+length...), the words naming what is counted, the names it writes with capitals, and the
+speaker of a "what did X say" question. Nothing here knows a story.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import STOP_WORDS, terms, tokens
+
+KINDS = ("quantity", "time", "place", "person", "reason", "statement", "general")
+
+_HOW = re.compile(r"\bhow\s+(?P<adj>many|much|long|big|large|far|tall|high|old|wide|deep|heavy|fast|often|severe|bad)\b",
+                  re.I)
+_HOW_MEASURE = {
+    "long": ("duration", "length"), "far": ("length",), "tall": ("length",), "high": ("length", "count", "percent"),
+    "wide": ("length",), "deep": ("length",), "old": ("duration",), "heavy": ("weight",), "fast": ("speed",),
+    "big": ("count", "length", "area", "money"), "large": ("count", "length", "area", "money"),
+}
+# nouns that ask for a figure when a question is about them: "troop estimates?", "death toll?"
+_FIGURE_NOUNS = re.compile(
+    r"\b(?:estimates?|figures?|numbers?|totals?|counts?|tally|toll|costs?|costing|price|prices|amount|rate|rates|"
+    r"percentage|share|size|budget|salar(?:y|ies)|wages?|turnout|margin|tag|bill|losses|damages?|fine|fines|"
+    r"sum|value|worth|capacity|population|casualties|score)\b", re.I)
+_MONEY = re.compile(r"\b(?:cost|costs|costing|price|prices|pay|paid|paying|spend|spent|worth|money|dollars?|euros?|"
+                    r"pounds?|budget|fund|funds|funding|bill|fine|fines|salar(?:y|ies)|wages?|losses|lose|lost|"
+                    r"revenue|damages?|tag|\$|€|£)\b|[$€£]", re.I)
+_PERCENT = re.compile(r"\b(?:percent|percentage|per cent|share|proportion|rate)\b|%", re.I)
+_TIME = re.compile(r"^\s*(?:and\s+|so\s+)?when\b|\bwhat\s+(?:time|day|date|year|month)\b|\bby\s+when\b|\bhow\s+soon\b"
+                   r"|\bhow\s+long\s+ago\b|\btimeline\b|\bschedule\b", re.I)
+_PLACE = re.compile(r"^\s*(?:and\s+|so\s+)?where\b|\bwhereabouts\b|\bwhat\s+(?:place|location|city|town|country|"
+                    r"state|region|area|site|port|river)\b", re.I)
+_PERSON = re.compile(r"^\s*(?:and\s+|so\s+)?(?:who|whom|whose)\b|\bwhich\s+(?:person|people|official|officials|"
+                     r"company|companies|group|agency|firm)\b", re.I)
+_REASON = re.compile(r"^\s*(?:and\s+|so\s+)?why\b|\bhow\s+come\b|\bwhat\s+(?:caused|causes|cause|led\s+to|leads\s+to|"
+                     r"triggered|prompted|drove|drives|is\s+behind|was\s+behind|explains)\b|\breasons?\b|\bcauses?\b"
+                     r"|\bwhat(?:'s| is| was)\s+behind\b|\bblame\b", re.I)
+_SPEECH = (r"say|said|says|tell|told|think|thinks|believe|believes|claim|claims|argue|argued|promise|promised|"
+           r"warn|warned|want|wants|announce|announced|expect|expects|predict|predicted|testify|testified|"
+           r"write|wrote|report|reported|insist|insisted|suggest|suggested|propose|proposed|plan|planned|"
+           r"demand|demanded|pledge|pledged|vow|vowed|admit|admitted|deny|denied|concede|conceded")
+_STATEMENT = re.compile(
+    rf"\bwhat\s+(?:did|does|do|has|have|is|was|will|would)\s+(?P<who>.+?)\s+(?:{_SPEECH})\b"
+    rf"|\bhow\s+(?:did|does|do|has|have)\s+(?P<who2>.+?)\s+(?:react|respond|reply|answer|feel)\b"
+    rf"|^\s*(?P<who3>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|position|take|reaction|response|"
+    rf"comments?|statement|remarks|argument|stance)\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.&-]*)*")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: tuple[str, ...]  # index terms, in order, without repeats
+    kind: str = "general"  # one of KINDS
+    measures: tuple[str, ...] = ()  # for a quantity question: the measures that answer it
+    focus: tuple[str, ...] = ()  # for a quantity question: terms naming what is counted
+    names: tuple[str, ...] = ()  # names written with capitals ("Homendy", "Key Bridge")
+    speaker: str | None = None  # "what did X say": X
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Capitalised words and runs, except a question's ordinary first word ("What", "Who")."""
+    out = []
+    for m in _NAME.finditer(text):
+        name = re.sub(r"[’']s$", "", m.group(0)).strip(".")
+        words = name.split()
+        if m.start() == len(text) - len(text.lstrip()) and words and words[0].lower() in STOP_WORDS | {"walk", "give",
+                                                                                                      "list", "show"}:
+            words = words[1:]
+        name = " ".join(words)
+        if name and not (len(words) == 1 and name.lower() in STOP_WORDS) and name != "I":
+            out.append(name)
+    return tuple(dict.fromkeys(out))
+
+
+def _measures(text: str, adj: str | None) -> tuple[str, ...]:
+    if _MONEY.search(text) and adj in (None, "much", "big", "large", "high"):
+        return ("money",)
+    if _PERCENT.search(text):
+        return ("percent", "count")
+    if adj in _HOW_MEASURE:
+        return _HOW_MEASURE[adj]
+    return ("count", "money", "percent", "length", "area", "weight", "volume", "speed", "temperature") \
+        if adj == "much" else ("count",)
+
+
+def analyse(text: str) -> Question:
+    text = " ".join(text.split())
+    q_terms = tuple(dict.fromkeys(terms(text)))
+    names = _names(text)
+    how = _HOW.search(text)
+    stm = _STATEMENT.search(text)
+    speaker = None
+    if stm:
+        speaker = (stm.group("who") or stm.group("who2") or stm.group("who3") or "").strip()
+        speaker = re.sub(r"^(?:the|a|an)\s+", "", speaker, flags=re.I) or None
+    if how and how.group("adj").lower() not in ("often",):
+        adj = how.group("adj").lower()
+        after = [t for t in tokens(text[how.end():]) if t not in STOP_WORDS]
+        q_terms = tuple(t for t in q_terms if t not in terms(adj))  # "how long": "long" is not the topic
+        return Question(text, q_terms, "quantity", _measures(text, adj), tuple(terms(" ".join(after[:3]))), names,
+                        speaker)
+    if _REASON.search(text):
+        return Question(text, q_terms, "reason", names=names, speaker=speaker)
+    if _TIME.search(text):
+        return Question(text, q_terms, "time", names=names, speaker=speaker)
+    if _PLACE.search(text):
+        return Question(text, q_terms, "place", names=names, speaker=speaker)
+    if speaker:
+        return Question(text, q_terms, "statement", names=names, speaker=speaker)
+    if _PERSON.search(text):
+        return Question(text, q_terms, "person", names=names)
+    # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")
+    figure = _FIGURE_NOUNS.search(" ".join(re.findall(r"[\w’'$%-]+", text)[-3:]))
+    if figure:
+        focus = tuple(t for t in terms(text) if t not in terms(figure.group(0)))
+        return Question(text, q_terms, "quantity", _measures(text, None), focus, names)
+    return Question(text, q_terms, "general", names=names)

@@ -1,0 +1,45 @@
+"""Answer a question from the store: analyse, retrieve, rank, select, compose, cite — or abstain."""
+from __future__ import annotations
+
+from ..embedding import Embedder
+from ..store.port import ClaimStore
+from ..types import Answer
+from .analyse import analyse
+from .cite import Citer
+from .compose import compose
+from .retrieve import gather
+from .select import has_evidence, rank, relevance, select
+from .weights import WEIGHTS, Weights
+
+EXAMPLE = "e.g. “troop estimates?” or “what does North Korea gain?”"
+RANK_POOL = 200  # candidates ranked in full, by relevance; the rest cannot reach the cut-off
+
+
+def abstain(question: str, message: str) -> Answer:
+    return Answer(question=question, answered=False, message=message, kind="none")
+
+
+def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS
+                    ) -> Answer:
+    """A cited answer, or ``answered=False`` with a message saying why not."""
+    q = analyse(question)
+    if q.empty:
+        return abstain(question, f"Ask a question about the articles, {EXAMPLE}")
+    if store.claim_count() == 0:
+        return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
+    qvec = embedder.embed([q.text])[0] if embedder is not None else None
+    pool = gather(store, q, qvec, w=w)
+    if pool.unknown_names:
+        names = ", ".join(pool.unknown_names)
+        return abstain(question, f"The articles say nothing about {names}. I won't guess.")
+    pool.candidates.sort(key=lambda c: -relevance(c, w))
+    pool.candidates = pool.candidates[:RANK_POOL]
+    docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+    ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w)
+    if not has_evidence(pool, ranked[0] if ranked else None, w):
+        return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
+    chosen = select(ranked, w)
+    citer = Citer(docs)
+    composed = compose(q, chosen, docs, citer)
+    return Answer(question=question, answered=True, points=tuple(composed.points), sources=tuple(citer.sources),
+                  kind=composed.kind)

@@ -1,0 +1,115 @@
+"""A briefing from the store, built from the answer engine's stages without inventing questions.
+
+Which claims matter comes from the articles themselves: a claim is salient when it sits near
+the centre of what the briefing's documents say (cosine with their mean vector) and when
+other documents say the same thing. With a topic, relevance to the topic (the same
+retrieval and ranking as an answer) takes the place of centrality. The salient claims are
+then chosen with the answer's selection (distinct points, near-repeats cited together) into
+three sections: headline figures (who says what, dated), key developments, and reactions.
+Nothing repeats across sections.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from ..embedding import Embedder
+from ..store.port import ClaimStore, IndexedClaim
+from ..types import Briefing, Document, Point, Section
+from .analyse import analyse
+from .cite import Citer
+from .compose import point_text
+from .retrieve import Candidate, gather
+from .select import Ranked, historical, rank, select
+from .weights import WEIGHTS, Weights
+
+RECENT_DOCUMENTS = 40
+FIGURES, DEVELOPMENTS, REACTIONS = 5, 5, 4
+_QUOTED = re.compile(r"[“\"]\S")
+SUPPORT = 0.8  # cosine at which another document's claim counts as saying the same thing
+
+
+@dataclass
+class _Scope:
+    docs: dict[str, Document]
+    ranked: list[Ranked]
+
+
+def salience(items: list[IndexedClaim]) -> list[float]:
+    """How central each claim is to the documents in hand: cosine with their mean vector plus a
+    little for every other document saying the same; without vectors, how many other documents
+    share its terms."""
+    if items and all(i.vector is not None for i in items):
+        m = np.vstack([i.vector for i in items])
+        centre = m.mean(0)
+        centre /= np.linalg.norm(centre) or 1.0
+        central = m @ centre
+        sims = m @ m.T
+        docs = np.array([hash(i.claim.doc_id) for i in items])
+        other_doc = docs[:, None] != docs[None, :]
+        support = ((sims >= SUPPORT) & other_doc).sum(1)
+        return [float(c + 0.05 * min(s, 4)) for c, s in zip(central, support)]
+    doc_terms: dict[str, set[str]] = {}
+    for i in items:
+        doc_terms.setdefault(i.claim.doc_id, set()).update(i.terms.split())
+    spread = Counter(t for terms in doc_terms.values() for t in terms)
+    n = max(len(doc_terms), 1)
+    out = []
+    for i in items:
+        terms = set(i.terms.split())
+        out.append(sum(spread[t] - 1 for t in terms) / (n * (len(terms) or 1)))
+    return out
+
+
+def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, since: datetime | None,
+           w: Weights) -> _Scope:
+    docs = store.documents(since=since)
+    docs = sorted(docs, key=lambda d: (d.ingested_at or datetime.min.astimezone(), d.published or d.ingested_at),
+                  reverse=True)[:RECENT_DOCUMENTS]
+    by_id = {d.id: d for d in docs}
+    if not docs:
+        return _Scope(by_id, [])
+    if topic:
+        q = analyse(topic)
+        qvec = embedder.embed([q.text])[0] if embedder is not None else None
+        pool = gather(store, q, qvec, w=w, since=since, doc_ids=list(by_id))
+        return _Scope(by_id, rank(pool, {d: by_id[d].published for d in by_id}, w))
+    items = store.claims_of(list(by_id), with_vectors=embedder is not None)
+    ranked = [Ranked(Candidate(i, loaded=True), s) for i, s in zip(items, salience(items))]
+    ranked.sort(key=lambda r: (-r.score, r.claim.id))
+    return _Scope(by_id, ranked)
+
+
+def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str | None = None,
+                   since: datetime | None = None, now: datetime | None = None, w: Weights = WEIGHTS) -> Briefing:
+    scope = _scope(store, embedder, topic, since, w)
+    docs = scope.docs
+    citer = Citer(docs)
+    used: set[str] = set()
+
+    def section(title: str, keep, limit: int, dated: bool = False) -> Section | None:
+        chosen = select([r for r in scope.ranked if r.claim.id not in used], w, limit=limit, keep=keep)
+        points: list[Point] = []
+        for r in chosen:
+            used.add(r.claim.id)
+            used.update(c.claim.id for c in r.also)
+            points.append(citer.point(point_text(r.claim, docs[r.claim.doc_id], dated=dated),
+                                      [r.claim] + [c.claim for c in r.also]))
+        return Section(title, tuple(points)) if points else None
+
+    def figure(r: Ranked) -> bool:
+        return any(q.measure != "duration" for q in r.claim.quantities) \
+            and not historical(r.claim, docs[r.claim.doc_id].published)
+
+    sections = [
+        section("Headline figures", figure, FIGURES, dated=True),
+        section("Key developments", lambda r: True, DEVELOPMENTS),
+        section("Reactions", lambda r: bool(r.claim.attributed_to and _QUOTED.search(r.claim.text)), REACTIONS),
+    ]
+    title = f"Briefing: {topic}" if topic else "Briefing"
+    return Briefing(title=title, sections=tuple(s for s in sections if s), sources=tuple(citer.sources),
+                    since=since, topic=topic, generated_at=now)

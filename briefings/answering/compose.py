@@ -1,0 +1,101 @@
+"""Turn the selected claims into cited points.
+
+Every point is a claim's own words, whole (hedges, qualifiers and all), with who says it in
+front when the sentence does not name them. A figure question gets a lead line that sets
+each source's figure side by side (never averaged), each with its qualifier, source and
+date; a figure from an earlier year's event is shown but never leads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..text import fold
+from ..types import Claim, Document, Point
+from .analyse import Question
+from .cite import Citer, faithful
+from .select import Ranked, figures, historical
+
+MAX_LEAD_FIGURES = 6
+_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def source_label(claim: Claim, doc: Document) -> str:
+    """Who a claim speaks for: its speaker, else the article's outlet, else its title."""
+    if claim.attributed_to:
+        return claim.attributed_to
+    if doc.outlet:
+        return doc.outlet
+    title = doc.title if len(doc.title) <= 50 else doc.title[:49].rsplit(" ", 1)[0] + "…"
+    return f"“{title}”"
+
+
+def _named_in(who: str, text: str) -> bool:
+    words = [w for w in fold(who).replace(".", " ").split() if len(w) > 2]
+    low = fold(text)
+    return bool(words) and any(w in low for w in words)
+
+
+def point_text(claim: Claim, doc: Document, dated: bool = False) -> str:
+    """'Who: the claim', or the claim alone when it names its speaker; with the article's
+    outlet and date when ``dated`` (figures carry who said them and when)."""
+    who = claim.attributed_to
+    prefix = who if who and not _named_in(who, claim.text) else ""
+    if dated:
+        when = ", ".join(x for x in (doc.outlet, doc.published.isoformat() if doc.published else None) if x)
+        if when:
+            prefix = f"{prefix} ({when})" if prefix else f"({when})"
+    text = f"{prefix}: {claim.text}" if prefix else claim.text
+    return text if faithful(text, [(claim, doc)]) else claim.text
+
+
+@dataclass
+class Composed:
+    kind: str  # numeric | statements | general (the JSON contract's values)
+    points: list[Point]
+
+
+def _claims_of(r: Ranked) -> list[Claim]:
+    return [r.claim] + [c.claim for c in r.also]
+
+
+def figure_lead(question: Question, chosen: list[Ranked], docs: dict[str, Document], citer: Citer) -> Point | None:
+    """'Figures differ: roughly 12,000 troops (Ukraine); some 10,000 (…)', one entry per distinct figure."""
+    entries: list[tuple[str, Claim]] = []
+    seen: set[tuple[float, str]] = set()
+    for r in chosen:
+        doc = docs[r.claim.doc_id]
+        if r.fit < 1.0 or historical(r.claim, doc.published):
+            continue
+        for q in figures(question, r.claim):
+            who = q.source or source_label(r.claim, doc)
+            key = (q.value, fold(who))
+            if key in seen:
+                continue
+            seen.add(key)
+            entries.append((f"{q.phrase} ({who})", r.claim))
+    if len({text for text, _ in entries}) < 2:
+        return None
+    entries = entries[:MAX_LEAD_FIGURES]
+    text = "Figures differ by source: " + "; ".join(t for t, _ in entries)
+    claims = list(dict.fromkeys(c for _, c in entries))
+    if not faithful(text, [(c, docs[c.doc_id]) for c in claims]):
+        return None
+    return citer.point(text, claims, lead=True)
+
+
+def compose(question: Question, chosen: list[Ranked], docs: dict[str, Document], citer: Citer) -> Composed:
+    kind = {"quantity": "numeric", "statement": "statements"}.get(question.kind, "general")
+    points: list[Point] = []
+    if question.kind == "quantity":
+        lead = figure_lead(question, chosen, docs, citer)
+        if lead:
+            points.append(lead)
+    for r in chosen:
+        doc = docs[r.claim.doc_id]
+        dated = question.kind == "quantity" and bool(r.claim.quantities)
+        text = point_text(r.claim, doc, dated=dated)
+        if r.also:  # in words: a digit in a point must come from a quote it cites
+            n = len(r.also)
+            text += " (also reported by " + ("another source)" if n == 1 else f"{_WORDS.get(n, 'several')} other sources)")
+        points.append(citer.point(text, _claims_of(r), lead=not points))
+    return Composed(kind, points)

@@ -1,0 +1,196 @@
+"""Find the claims that may answer a question, however it is phrased.
+
+Two sides, each scoring the same pool of candidates:
+
+- lexical: BM25 over a claim's terms plus (discounted) its context's terms, computed here
+  from the store's term statistics, so every backend ranks alike. Candidates come from the
+  store's full-text index: the question's rarer terms OR-ed while their postings fit a budget,
+  the commonest ANDed otherwise, so the work stays bounded on any store;
+- semantic: the cosine of the question's vector with each claim's vector, for every claim of
+  the documents either side finds most relevant (lexical hits, and documents whose mean
+  vector is nearest the question's).
+
+Name variants the store spells differently (Zelensky / Zelenskyy) are found by edit distance
+among the store's own terms.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..store.port import ClaimQuery, ClaimStore, IndexedClaim, TermStats
+from .analyse import Question
+from .weights import WEIGHTS, Weights
+
+
+@dataclass
+class Candidate:
+    """A claim in the running, with what each side thinks of it."""
+
+    item: IndexedClaim
+    lexical: float = 0.0  # BM25 as a share of the question's IDF weight (0..1)
+    semantic: float = 0.0  # cosine with the question
+    neighbour: float = 0.0  # best cosine with the question of the claims beside it
+    loaded: bool = False  # its whole document is in the pool
+
+    @property
+    def claim(self):
+        return self.item.claim
+
+
+@dataclass
+class Pool:
+    question: Question
+    terms: tuple[str, ...]  # the question's terms, with name variants found in the store
+    stats: TermStats
+    candidates: list[Candidate] = field(default_factory=list)
+    unknown_names: tuple[str, ...] = ()
+    vectors: bool = False  # the semantic side took part
+
+
+# -- lexical scoring: pure functions --------------------------------------------------------
+
+def idf(df: int, n: int) -> float:
+    """BM25's IDF, the form that never goes negative (as Lucene and bm25s use it)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def bm25_share(q_terms: Sequence[str], terms: str, context: str, stats: TermStats, w: Weights = WEIGHTS) -> float:
+    """BM25 of one claim for the question's terms, over its terms and (weighted) its context,
+    divided by what a claim of average length holding each known term once would score:
+    so 1.0 means "covers the question", whatever the question's length."""
+    known = [t for t in q_terms if stats.df.get(t, 0) > 0]
+    if not known or not stats.claims:
+        return 0.0
+    own, ctx = terms.split(), context.split()
+    tf_own, tf_ctx = Counter(own), Counter(ctx)
+    dl = len(own) + w.context * len(ctx)
+    avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
+    norm = w.k1 * (1 - w.b + w.b * dl / avgdl)
+    score = full = 0.0
+    for t in known:
+        weight = idf(stats.df[t], stats.claims)
+        full += weight
+        tf = tf_own[t] + w.context * tf_ctx[t]
+        if tf:
+            score += weight * tf * (w.k1 + 1) / (tf + norm)
+    return min(1.0, score / full) if full else 0.0
+
+
+def plan(q_terms: Sequence[str], df: dict[str, int], budget: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which terms to match on: (any_of, all_of).
+
+    Rare terms first, OR-ed while their postings add up to at most ``budget``; when even the
+    rarest is too common, the two rarest must both be present."""
+    known = sorted((t for t in dict.fromkeys(q_terms) if df.get(t, 0) > 0), key=lambda t: (df[t], t))
+    chosen, total = [], 0
+    for t in known:
+        if total + df[t] > budget:
+            break
+        chosen.append(t)
+        total += df[t]
+    if chosen:
+        return tuple(chosen), ()
+    return (), tuple(known[:2])
+
+
+# -- name variants ----------------------------------------------------------------------
+
+def variants(store: ClaimStore, q_terms: Sequence[str], df: dict[str, int], min_ratio: float = 80.0
+             ) -> dict[str, str]:
+    """For question terms the store never uses, a spelling of them it does use (by edit distance)."""
+    from rapidfuzz import fuzz
+
+    found: dict[str, str] = {}
+    for t in q_terms:
+        if df.get(t, 0) or len(t) < 5 or t.isdigit():
+            continue
+        best, best_score = None, min_ratio
+        for term, _ in store.similar_terms(t[:4], 200):
+            score = fuzz.ratio(t, term)
+            if score >= best_score and term != t:
+                best, best_score = term, score
+        if best:
+            found[t] = best
+    return found
+
+
+# -- gathering ----------------------------------------------------------------------------
+
+def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w: Weights = WEIGHTS,
+           deadline: float | None = None, since=None, doc_ids: Iterable[str] | None = None) -> Pool:
+    """Candidates from both sides, each scored by both sides."""
+    stats = store.term_stats(question.terms)
+    df = dict(stats.df)
+    alias = variants(store, question.terms, df)
+    if alias:
+        extra = store.term_stats(alias.values())
+        df.update(extra.df)
+        stats = TermStats(stats.claims, stats.avg_terms, stats.avg_context, df)
+    q_terms = tuple(dict.fromkeys(alias.get(t, t) for t in question.terms))
+    pool = Pool(question, q_terms, stats, vectors=qvec is not None)
+    pool.unknown_names = _unknown_names(question, df, alias)
+
+    scope = tuple(doc_ids) if doc_ids is not None else None
+    any_terms, all_terms = plan(q_terms, df, w.postings_budget)
+    hits = store.search(ClaimQuery(any_terms=any_terms, all_terms=all_terms, doc_ids=scope, since=since,
+                                   limit=w.lexical_limit, deadline=deadline)) if (any_terms or all_terms) else []
+    by_id: dict[str, Candidate] = {}
+    for h in hits:
+        by_id[h.claim.id] = Candidate(h, lexical=bm25_share(q_terms, h.terms, h.context_terms, stats, w))
+
+    # the documents worth reading whole: best by lexical hits, and nearest by vector
+    best_doc: dict[str, float] = {}
+    for c in by_id.values():
+        best_doc[c.claim.doc_id] = max(best_doc.get(c.claim.doc_id, 0.0), c.lexical)
+    docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
+    if qvec is not None:
+        docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
+                 if scope is None or h.doc_id in scope]
+    docs = list(dict.fromkeys(docs))
+    for item in store.claims_of(docs, with_vectors=qvec is not None):
+        c = by_id.get(item.claim.id)
+        if c is None:
+            by_id[item.claim.id] = Candidate(item, lexical=bm25_share(q_terms, item.terms, item.context_terms, stats, w),
+                                             loaded=True)
+        else:
+            c.item, c.loaded = item, True
+    pool.candidates = list(by_id.values())
+    if qvec is not None:
+        _semantic(pool.candidates, qvec)
+    return pool
+
+
+def _semantic(cands: list[Candidate], qvec: np.ndarray) -> None:
+    with_vec = [c for c in cands if c.item.vector is not None]
+    if not with_vec:
+        return
+    sims = np.vstack([c.item.vector for c in with_vec]) @ qvec
+    for c, s in zip(with_vec, sims):
+        c.semantic = float(s)
+    by_pos = {(c.claim.doc_id, c.claim.seq): c for c in with_vec if c.loaded}
+    for c in with_vec:
+        if c.loaded:
+            near = [by_pos.get((c.claim.doc_id, c.claim.seq + d)) for d in (-1, 1)]
+            c.neighbour = max((n.semantic for n in near if n is not None), default=0.0)
+
+
+def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]) -> tuple[str, ...]:
+    """Names the question writes that no stored claim mentions, in any spelling."""
+    from ..text import terms
+
+    out = []
+    for name in question.names:
+        name_terms = [t for t in terms(name) if not t.isdigit()]
+        if name_terms and all(df.get(alias.get(t, t), 0) == 0 for t in name_terms):
+            out.append(name)
+    return tuple(out)
+
+
+def deadline_after(ms: float) -> float:
+    return time.monotonic() + ms / 1000

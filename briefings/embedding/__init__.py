@@ -1,0 +1,73 @@
+"""Sentence embeddings: the ``Embedder`` interface, and where the model comes from.
+
+briefbot's model is all-MiniLM-L6-v2 (Apache-2.0, 384 dimensions), run by a small numpy
+forward pass (``minilm.py``) with no torch. Its weights come from the package index (see
+``fetch.py``) and are checked against the published revision's sha256 before use.
+
+``load_embedder`` never raises: without the weights it returns ``None`` and says why in one
+log line, and briefbot answers lexically.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str  # model and revision; stored with the vectors, so a change re-embeds
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class ModelUnavailable(Exception):
+    """The model's weights are missing, fail their checksum, or cannot be fetched."""
+
+
+def load_embedder(model_dir: Path, *, fetch: bool = True) -> Embedder | None:
+    """The MiniLM embedder from ``model_dir`` (fetched there first if allowed), or None."""
+    from .fetch import ensure_weights
+    from .minilm import MiniLM
+
+    try:
+        files = ensure_weights(model_dir, fetch=fetch)
+        return MiniLM(files.weights, files.tokenizer)
+    except ModelUnavailable as e:
+        log.warning("sentence-embedding model unavailable (%s); answering lexically. "
+                    "`briefbot model fetch` installs it.", e)
+        return None
+
+
+MODEL_NAME = "all-MiniLM-L6-v2@1110a243"  # MiniLM.name, known without loading anything
+
+
+class LazyModel:
+    """The model, loaded (and fetched, if allowed) the first time something embeds."""
+
+    name = MODEL_NAME
+    dim = 384
+
+    def __init__(self, model_dir: Path, *, fetch: bool = True):
+        import threading
+
+        self.model_dir = Path(model_dir)
+        self.fetch = fetch
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._embedder: Embedder | None = None
+
+    def get(self) -> Embedder | None:
+        """The loaded embedder, or None when the weights are unavailable (said once, in the log)."""
+        if not self._loaded:
+            with self._lock:
+                if not self._loaded:
+                    self._embedder = load_embedder(self.model_dir, fetch=self.fetch)
+                    self._loaded = True
+        return self._embedder

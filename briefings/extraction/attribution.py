@@ -1,0 +1,217 @@
+"""Who asserts a sentence, found from the structure of reported speech.
+
+``mentions(sentence)`` finds the speaker mentions one sentence makes, each tied to a
+reporting verb: "according to X", "X said", "X, the union's president, said", “…,” said X,
+“…,” X said, "X's estimate", and a transcript's speaker label ("COWAN: …"). It knows no
+names: a speaker is whatever noun phrase stands in the subject position of a reporting verb.
+
+``Attributor`` walks a document in order and resolves what one sentence cannot: "he"/"she"
+to the last person named, "the governor" to the person introduced with that title, a bare
+surname to the full name, and a quotation's continuation to its speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .language import INVERTIBLE_VERBS, PERSONAL_PRONOUNS, REPORTING_VERBS, TITLE_MODIFIERS, TITLES
+
+_VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+_INV = "|".join(sorted(INVERTIBLE_VERBS, key=len, reverse=True))
+_TOKEN = r"(?:[A-Z][\w’'&.-]*[\w.]|[A-Z])"  # a capitalised word: Jane, O’Brien, U.S., AT&T, McDonald
+_JOIN = r"(?:of|for|the|and|de|del|da|van|von|der|bin|al|la|le)"
+NAME = rf"{_TOKEN}(?:[ \t]+(?:{_JOIN}[ \t]+){{0,2}}{_TOKEN}){{0,6}}"
+# between the subject and its verb: auxiliaries and adverbs ("has also said", "later told")
+_AUX = r"(?:\s+(?:has|have|had|was|were|is|are|would|will|also|later|then|earlier|once|again|previously|still|"\
+       r"already|now|further|first|separately|[a-z]+ly))*"
+_OPENERS = r"(?:^|(?<=[,;:(—–])\s*|(?<=[”\"])\s*|\b(?:and|but|while|whereas|as|although|though|because|that)\s+)"
+_LOWER_NP = r"(?!(?:and|but|while|whereas|as|although|though|because|that|when|if|so)\b)(?:(?:[Tt]he|[Aa]n?|[Ss]ome|[Mm]any|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]ost|[Oo]ther)\s+)?"\
+            r"(?:[A-Z][\w’'.-]*\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3}"
+
+ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>(?:[^,.;:()—–“”\"]|(?<=[A-Z])\.){2,90}?)"
+                       r"(?=[,;:()—–“”\"]|(?<![A-Z])\.|\s+(?:that|which|who|in\s+a|on\s+\w+day|as\s+of)\b|$)")
+# “…,” said Jane Roe  /  “…,” said the governor
+INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>(?:the\s+|a\s+)?{NAME}|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
+# Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
+SUBJECT = re.compile(
+    rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP})"
+    rf"(?P<appos>,\s[^,“”\"]{{2,90}},)?{_AUX}\s+(?P<verb>{_VERB})\b"
+)
+ESTIMATION = re.compile(rf"\b(?:[Bb]y|[Ii]n)\s+(?P<who>{NAME})[’']s?\s+(?:estimation|estimate|estimates|assessment|count|tally|view|account)\b")
+LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'.-]+(?:\s+[A-Z][A-Z’'.-]+){0,3})(?:,\s*[A-Z][A-Z ]+)?:\s")
+# "Jane Roe, the union's president," / "Jane Roe, president of the union," -> role "president"
+APPOSITIVE_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){{0,4}}?(?P<role>[a-z]+)"
+                             rf"(?:\s+(?:of|for|at|with)\s+[^,]{{1,60}})?,")
+_NOT_SUBJECT = {
+    "it", "this", "that", "there", "which", "what", "who", "if", "when", "while", "as", "and", "but", "so",
+    "because", "although", "though", "these", "those", "we", "i", "you", "one", "he", "she", "they", "report",
+    "reports", "data", "study", "figures", "statement", "documents", "records", "article", "analysis",
+}
+_LEAD_WORDS = {"the", "a", "an", "in", "on", "at", "but", "and", "as", "so", "yet", "still", "then", "now", "also"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker as a sentence names it, and where its reporting verb (or the mention) stands."""
+
+    text: str
+    kind: str  # according_to | said | quote_said | estimation | label
+    pos: int
+    start: int = 0  # where the mention's match begins (the subject, for "X said")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    who: str
+    how: str  # according_to | said | quote_said | estimation | label | pronoun | role | surname | carried
+
+
+def _clean(who: str) -> str:
+    who = re.sub(r"\s+", " ", who).strip(" ,.;:’'\"")
+    who = re.sub(r"^(?:The|A|An)\s+(?=[A-Z])", "", who)
+    return who
+
+
+def strip_title(name: str) -> tuple[str, str | None]:
+    """'State Gov. Jane Doe' -> ('Jane Doe', 'governor'); a name without a title is unchanged."""
+    words = name.split()
+    role, cut = None, 0
+    for i, w in enumerate(words[:-1]):
+        low = w.lower()
+        if low in TITLES:
+            role, cut = TITLES[low] or role, i + 1
+        elif low in TITLE_MODIFIERS or (i < cut + 2 and not w[:1].isupper()):
+            continue
+        elif cut:
+            break
+    rest = words[cut:]
+    if cut and rest and all(w[:1].isupper() for w in rest):
+        return " ".join(rest), role
+    return name, None
+
+
+def _is_name(text: str) -> bool:
+    return bool(re.fullmatch(NAME, text)) and text.split()[0].lower() not in _LEAD_WORDS
+
+
+def looks_like_person(name: str) -> bool:
+    """Two to four capitalised words, none an acronym: 'Jane Roe', 'Rachel Minyoung Lee'."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(re.fullmatch(r"[A-Z][a-z’'-]+(?:-[A-Z][a-z]+)?", w) for w in words)
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """Speaker mentions in one sentence, in order of position."""
+    found: list[Mention] = []
+    m = LABEL.match(sentence)
+    if m and len(m.group("label")) > 2:
+        found.append(Mention(m.group("label").title(), "label", 0))
+    for m in ACCORDING.finditer(sentence):
+        who = " ".join(_clean(m.group("who")).split()[:8])
+        if who:
+            found.append(Mention(who, "according_to", m.start()))
+    for m in INVERTED.finditer(sentence):
+        found.append(Mention(_clean(m.group("who")), "quote_said", m.start(), m.start()))
+    for m in SUBJECT.finditer(sentence):
+        who = _clean(m.group("who"))
+        first = who.split()[0].lower() if who else ""
+        head = who.split()[-1].lower() if who else ""
+        if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
+            continue
+        if head in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) and (not who[:1].isupper() or first in ("the", "a", "an")):
+            continue
+        if who.islower() and who not in PERSONAL_PRONOUNS and not re.match(r"(?:the|a|an)\s", who) \
+                and not who.endswith("s"):
+            continue  # a bare lowercase singular ("report said") is rarely a speaker; plurals are ("officials")
+        found.append(Mention(who, "said", m.start("verb"), m.start("who")))
+    for m in ESTIMATION.finditer(sentence):
+        found.append(Mention(_clean(m.group("who")), "estimation", m.start()))
+    found.sort(key=lambda x: x.pos)
+    out: list[Mention] = []
+    for x in found:  # one mention per position (INVERTED and SUBJECT can both see "…,” Roe said")
+        if not any(abs(x.pos - y.pos) < 3 or x.text == y.text for y in out):
+            out.append(x)
+    return out
+
+
+@dataclass
+class Attributor:
+    """Resolves speakers across one document, sentence by sentence, in order."""
+
+    people: dict[str, str] = field(default_factory=dict)  # surname (lower) -> full name
+    roles: dict[str, str] = field(default_factory=dict)  # role word -> full name
+    last_person: str | None = None
+
+    def learn(self, sentence: str) -> None:
+        """Remember the people a sentence names, with their titles and roles."""
+        for m in re.finditer(NAME, sentence):
+            name, role = strip_title(m.group(0))
+            name = re.sub(r"[’']s$", "", name)
+            if looks_like_person(name):
+                self.people.setdefault(name.split()[-1].lower(), name)
+                self.last_person = name
+                if role:
+                    self.roles[role] = name
+        for m in APPOSITIVE_ROLE.finditer(sentence):
+            name, _ = strip_title(m.group("name"))
+            if looks_like_person(name):
+                self.roles[m.group("role").lower()] = name
+
+    def resolve(self, who: str) -> tuple[str, str | None]:
+        """A mention as a full name where the document allows: (name, how it was resolved)."""
+        low = who.lower()
+        if low in PERSONAL_PRONOUNS:
+            return (self.last_person, "pronoun") if self.last_person and low != "they" else (who, None)
+        m = re.fullmatch(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,3}?(?P<role>[a-z]+)", low)
+        if m and m.group("role") in self.roles:
+            return self.roles[m.group("role")], "role"
+        name, _ = strip_title(who)
+        if " " not in name and name.lower() in self.people:
+            return self.people[name.lower()], "surname"
+        if name.isupper() and name.lower() in self.people:
+            return self.people[name.lower()], "surname"
+        if name.istitle() and len(name.split()) == 1 and name.lower() in self.people:
+            return self.people[name.lower()], "surname"
+        return name, None
+
+    def attribute(self, sentence: str, previous: Attribution | None = None, continues: bool = False
+                  ) -> Attribution | None:
+        """The speaker of ``sentence``. ``continues``: it carries on the previous sentence's voice
+        (a transcript paragraph, or the same quotation)."""
+        found = mentions(sentence)
+        # news style puts the governing attribution last: "…, Gilreath told reporters."
+        trailing = [x for x in found if x.kind in ("said", "quote_said") and x.pos > len(sentence) / 2
+                    and len(sentence[x.pos:].split()) <= 9
+                    and (sentence[x.start] in ',”"' or re.search(r"[,”\"]\s*$", sentence[:x.start]))]
+        if trailing:
+            found = trailing[-1:] + [x for x in found if x is not trailing[-1]]
+        result: Attribution | None = None
+        for x in found:
+            if x.kind == "label":
+                name, how = self.resolve(x.text)
+                if " " in name:  # a transcript label with a full name introduces that person
+                    self.people.setdefault(name.split()[-1].lower(), name)
+                result = Attribution(name, "label")
+                break
+            if x.text.lower() in PERSONAL_PRONOUNS and not self.last_person:
+                continue
+            name, how = self.resolve(x.text)
+            if name.lower() in PERSONAL_PRONOUNS:
+                continue
+            result = Attribution(name, how or x.kind)
+            break
+        self.learn(sentence)
+        if result is None and previous is not None and continues:
+            result = Attribution(previous.who, "carried")
+        if result is not None and looks_like_person(result.who):
+            self.last_person = result.who
+        return result
+
+    def sources_by_position(self, sentence: str) -> list[tuple[int, str]]:
+        """Each speaker mention with the position of its verb, resolved (for sentences quoting two sources)."""
+        out = []
+        for x in mentions(sentence):
+            name, _ = self.resolve(x.text)
+            if name.lower() not in PERSONAL_PRONOUNS:
+                out.append((x.pos, name))
+        return out

@@ -1,0 +1,179 @@
+"""Split an article's text into paragraphs and sentences, keeping character offsets.
+
+Offsets always point into the document text as stored, so that every claim's text is
+``text[start:end]`` verbatim. Page furniture ("Skip advert", share buttons, photo
+credits) is cut out of paragraphs before sentences are found.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Page furniture: whole lines, or runs inside a line, that are not the article.
+FURNITURE = re.compile(
+    r"(?:skip advert(?:isement)?|advertisement|share this (?:post|article|story)|post comment|"
+    r"leave a comment|this site uses akismet to reduce spam\.?|"
+    r"learn how your comment data is processed\.?|sign up for (?:our|the) [\w ]{0,40}newsletter\.?|"
+    r"click here to [\w ]{0,40}\.?|read more:?|related articles?:?|share on (?:facebook|twitter|x)|"
+    r"subscribe (?:now|today)\.?|follow us on [\w ]{0,30}\.?)",
+    re.I,
+)
+# A short line in parentheses naming a picture agency is a photo credit.
+PHOTO_CREDIT = re.compile(
+    r"^\s*[(\[]?[^()\[\]]{0,120}\b(?:getty|afp|reuters|ap photo|associated press|shutterstock|"
+    r"epa|photo|image|picture|credit|via)\b[^()\[\]]{0,120}[)\]]?\s*$",
+    re.I,
+)
+_END_PUNCT = tuple(".!?:;…\"”’'")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph(Span):
+    kind: str  # "title" | "heading" | "body" | "furniture"
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Each non-empty line of ``text`` as a paragraph, with furniture split out."""
+    out: list[Paragraph] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, end = _strip_span(text, pos, pos + len(line))
+        pos += len(line)
+        if start >= end:
+            continue
+        body = text[start:end]
+        if len(body) < 200 and PHOTO_CREDIT.match(body) and not body.rstrip().endswith(("." ,"?", "!")):
+            out.append(Paragraph(start, end, body, "furniture"))
+            continue
+        cursor = start
+        for m in FURNITURE.finditer(body):
+            s, e = _strip_span(text, cursor, start + m.start())
+            if s < e:
+                out.append(_classify(text, s, e))
+            cursor = start + m.end()
+        s, e = _strip_span(text, cursor, end)
+        if s < e:
+            out.append(_classify(text, s, e))
+    return out
+
+
+def _classify(text: str, start: int, end: int) -> Paragraph:
+    body = text[start:end]
+    words = body.split()
+    if len(words) <= 8 and not body.endswith(_END_PUNCT) and not any(c.isdigit() for c in body[:1]):
+        return Paragraph(start, end, body, "heading")
+    return Paragraph(start, end, body, "body")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():  # building pysbd's rule set is the slow part; do it once
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+MAX_SENTENCE_CHARS = 1200  # longer runs without a full stop are cut at a space
+_CLOCK = re.compile(r"\b[ap]\.m\.$", re.I)
+_CONTINUES = re.compile(
+    r"^(?:[a-z0-9(]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\w*\b)"
+)
+
+
+def _pieces(text: str) -> list[str]:
+    """pysbd's sentences, cut further at spaces when one runs past ``MAX_SENTENCE_CHARS``."""
+    out = []
+    for piece in _segmenter().segment(text):
+        while len(piece) > MAX_SENTENCE_CHARS:
+            cut = piece.rfind(" ", 0, MAX_SENTENCE_CHARS)
+            cut = cut if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
+            out.append(piece[:cut])
+            piece = piece[cut:]
+        out.append(piece)
+    return out
+
+
+def sentences(text: str, para: Span) -> list[Span]:
+    """Sentences of one paragraph, with offsets into ``text``.
+
+    A clock time ("1:28 a.m. Tuesday") does not end a sentence when what follows continues it.
+    """
+    out: list[Span] = []
+    cursor = para.start
+    body = text[para.start:para.end]
+    if len(body) > MAX_SENTENCE_CHARS * 50:  # pysbd is slow on huge runs; cut them first
+        pieces = [body[i:i + MAX_SENTENCE_CHARS] for i in range(0, len(body), MAX_SENTENCE_CHARS)]
+    else:
+        pieces = _pieces(body)
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        at = text.find(piece, cursor, para.end)
+        if at < 0:  # pysbd changed the text; fall back to the rest of the paragraph
+            s, e = _strip_span(text, cursor, para.end)
+            if s < e:
+                out.append(Span(s, e, text[s:e]))
+            break
+        if out and _CLOCK.search(out[-1].text) and _CONTINUES.match(piece):
+            prev = out.pop()
+            out.append(Span(prev.start, at + len(piece), text[prev.start:at + len(piece)]))
+        else:
+            out.append(Span(at, at + len(piece), piece))
+        cursor = at + len(piece)
+    return out
+
+
+_OPEN, _CLOSE = "“", "”"
+MAX_QUOTE_SENTENCES = 5
+
+
+def _quote_depth(text: str, depth: int) -> int:
+    """Open-quotation depth after ``text``: curly quotes nest; a straight double quote toggles."""
+    for c in text:
+        if c == _OPEN:
+            depth += 1
+        elif c == _CLOSE:
+            depth = max(0, depth - 1)
+        elif c == '"':
+            depth = 0 if depth else 1
+    return depth
+
+
+def units(text: str, spans: list[Span]) -> list[Span]:
+    """Sentences of one paragraph, with a quotation that runs over several sentences kept as one unit."""
+    out: list[Span] = []
+    depth, run = 0, 0
+    for span in spans:
+        if depth and out and run < MAX_QUOTE_SENTENCES:
+            prev = out.pop()
+            out.append(Span(prev.start, span.end, text[prev.start:span.end]))
+            run += 1
+        else:
+            out.append(span)
+            depth, run = 0, 1
+        depth = _quote_depth(span.text, depth)
+    return out
+
+
+_NORM = re.compile(r"[^\w]+")
+
+
+def normalise(sentence: str) -> str:
+    """A sentence reduced for duplicate checks: lower case, words only."""
+    return _NORM.sub(" ", sentence.lower()).strip()
