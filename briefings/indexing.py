@@ -42,6 +42,14 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
+def initials(name: str) -> str:
+    """'White House' -> 'WH'; names of two to five capitalised words only."""
+    words = [w for w in name.split() if w.lower() not in _MINOR]
+    if not 2 <= len(words) <= 5 or not all(w[:1].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words)
+
+
 def context_texts(claims: Sequence[Claim], title: str) -> list[str]:
     """Each claim's retrieval context: title, speaker, and the neighbouring sentences."""
     out = []
@@ -60,6 +68,7 @@ def index_claims(claims: Sequence[Claim], title: str, text: str, embedder: Embed
         words = set(re.findall(r"[A-Z]{2,}", c.text.replace(".", "")))
         more = [full for short, full in expansions.items() if short in words]
         more += [short for short, full in expansions.items() if full in c.text]
+        more += [initials(e) for e in c.entities if initials(e)]  # "North Korea" may be asked about as "NK"
         extra.append(" ".join(more))
     contexts = context_texts(claims, title)
     vectors = embedder.embed([c.text for c in claims]) if embedder is not None and claims else None

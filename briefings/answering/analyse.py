@@ -61,6 +61,7 @@ class Question:
     kind: str = "general"  # one of KINDS
     measures: tuple[str, ...] = ()  # for a quantity question: the measures that answer it
     focus: tuple[str, ...] = ()  # for a quantity question: terms naming what is counted
+    focus_text: str = ""  # the same words as written ("dockers"), for the model
     names: tuple[str, ...] = ()  # names written with capitals ("Homendy", "Key Bridge")
     speaker: str | None = None  # "what did X say": X
 
@@ -86,7 +87,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 def _measures(text: str, adj: str | None) -> tuple[str, ...]:
     if _MONEY.search(text) and adj in (None, "much", "big", "large", "high"):
-        return ("money",)
+        return ("money", "percent")
     if _PERCENT.search(text):
         return ("percent", "count")
     if adj in _HOW_MEASURE:
@@ -109,8 +110,9 @@ def analyse(text: str) -> Question:
         adj = how.group("adj").lower()
         after = [t for t in tokens(text[how.end():]) if t not in STOP_WORDS]
         q_terms = tuple(t for t in q_terms if t not in terms(adj))  # "how long": "long" is not the topic
-        return Question(text, q_terms, "quantity", _measures(text, adj), tuple(terms(" ".join(after[:3]))), names,
-                        speaker)
+        # "how many dockers": what is counted; "how long is the Dali": any length will do
+        focus = " ".join(after[:3]) if adj in ("many", "much") else ""
+        return Question(text, q_terms, "quantity", _measures(text, adj), tuple(terms(focus)), focus, names, speaker)
     if _REASON.search(text):
         return Question(text, q_terms, "reason", names=names, speaker=speaker)
     if _TIME.search(text):
@@ -124,6 +126,8 @@ def analyse(text: str) -> Question:
     # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")
     figure = _FIGURE_NOUNS.search(" ".join(re.findall(r"[\w’'$%-]+", text)[-3:]))
     if figure:
-        focus = tuple(t for t in terms(text) if t not in terms(figure.group(0)))
-        return Question(text, q_terms, "quantity", _measures(text, None), focus, names)
+        words = [t for t in tokens(text) if t not in STOP_WORDS and t not in terms(figure.group(0))
+                 and not _FIGURE_NOUNS.fullmatch(t)]
+        return Question(text, q_terms, "quantity", _measures(text, None), tuple(terms(" ".join(words))),
+                        " ".join(words), names)
     return Question(text, q_terms, "general", names=names)

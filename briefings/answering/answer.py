@@ -8,7 +8,7 @@ from .analyse import analyse
 from .cite import Citer
 from .compose import compose
 from .retrieve import gather
-from .select import has_evidence, rank, relevance, select
+from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
 EXAMPLE = "e.g. “troop estimates?” or “what does North Korea gain?”"
@@ -29,17 +29,20 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
     qvec = embedder.embed([q.text])[0] if embedder is not None else None
     pool = gather(store, q, qvec, w=w)
-    if pool.unknown_names:
-        names = ", ".join(pool.unknown_names)
-        return abstain(question, f"The articles say nothing about {names}. I won't guess.")
+    if not has_evidence(pool, w):
+        if pool.unknown_names:
+            return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
+        return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
     pool.candidates.sort(key=lambda c: -relevance(c, w))
     pool.candidates = pool.candidates[:RANK_POOL]
     docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
-    ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w)
-    if not has_evidence(pool, ranked[0] if ranked else None, w):
-        return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
+    match = None
+    if q.kind == "quantity":
+        with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
+        match = figure_matches(q, with_figures, embedder.embed if embedder is not None else None, w)
+    ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match)
     chosen = select(ranked, w)
     citer = Citer(docs)
-    composed = compose(q, chosen, docs, citer)
+    composed = compose(q, chosen, docs, citer, ranked, w, match)
     return Answer(question=question, answered=True, points=tuple(composed.points), sources=tuple(citer.sources),
                   kind=composed.kind)

@@ -13,9 +13,9 @@ from ..text import fold
 from ..types import Claim, Document, Point
 from .analyse import Question
 from .cite import Citer, faithful
-from .select import Ranked, figures, historical
+from .select import FigureMatch, Ranked, historical, matching_figures
+from .weights import WEIGHTS, Weights
 
-MAX_LEAD_FIGURES = 6
 _WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
 
@@ -58,15 +58,18 @@ def _claims_of(r: Ranked) -> list[Claim]:
     return [r.claim] + [c.claim for c in r.also]
 
 
-def figure_lead(question: Question, chosen: list[Ranked], docs: dict[str, Document], citer: Citer) -> Point | None:
-    """'Figures differ: roughly 12,000 troops (Ukraine); some 10,000 (…)', one entry per distinct figure."""
+def figure_lead(question: Question, ranked: list[Ranked], docs: dict[str, Document], citer: Citer,
+                w: Weights = WEIGHTS, match: FigureMatch | None = None) -> Point | None:
+    """'Figures differ by source: roughly 12,000 troops (Ukraine); some 10,000 (…)': every distinct
+    figure of the measure asked, from the relevant claims, each with its own source."""
     entries: list[tuple[str, Claim]] = []
     seen: set[tuple[float, str]] = set()
-    for r in chosen:
+    best = ranked[0].score if ranked else 0.0
+    for r in ranked[:w.figure_pool]:
         doc = docs[r.claim.doc_id]
-        if r.fit < 1.0 or historical(r.claim, doc.published):
+        if r.score < best * w.figure_cutoff or r.fit < 1.0 or historical(r.claim, doc.published):
             continue
-        for q in figures(question, r.claim):
+        for q in matching_figures(question, r.claim, match, w):
             who = q.source or source_label(r.claim, doc)
             key = (q.value, fold(who))
             if key in seen:
@@ -75,7 +78,7 @@ def figure_lead(question: Question, chosen: list[Ranked], docs: dict[str, Docume
             entries.append((f"{q.phrase} ({who})", r.claim))
     if len({text for text, _ in entries}) < 2:
         return None
-    entries = entries[:MAX_LEAD_FIGURES]
+    entries = entries[:w.max_figures]
     text = "Figures differ by source: " + "; ".join(t for t, _ in entries)
     claims = list(dict.fromkeys(c for _, c in entries))
     if not faithful(text, [(c, docs[c.doc_id]) for c in claims]):
@@ -83,11 +86,12 @@ def figure_lead(question: Question, chosen: list[Ranked], docs: dict[str, Docume
     return citer.point(text, claims, lead=True)
 
 
-def compose(question: Question, chosen: list[Ranked], docs: dict[str, Document], citer: Citer) -> Composed:
+def compose(question: Question, chosen: list[Ranked], docs: dict[str, Document], citer: Citer,
+            ranked: list[Ranked] | None = None, w: Weights = WEIGHTS, match: FigureMatch | None = None) -> Composed:
     kind = {"quantity": "numeric", "statement": "statements"}.get(question.kind, "general")
     points: list[Point] = []
     if question.kind == "quantity":
-        lead = figure_lead(question, chosen, docs, citer)
+        lead = figure_lead(question, ranked or chosen, docs, citer, w, match)
         if lead:
             points.append(lead)
     for r in chosen:

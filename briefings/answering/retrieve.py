@@ -112,7 +112,8 @@ def variants(store: ClaimStore, q_terms: Sequence[str], df: dict[str, int], min_
             continue
         best, best_score = None, min_ratio
         for term, _ in store.similar_terms(t[:4], 200):
-            score = fuzz.ratio(t, term)
+            # a spelling of the same name (Zelensky / Zelenskyy), or a short form of it (Patt / Patterson)
+            score = 100.0 if term.startswith(t) else fuzz.ratio(t, term)
             if score >= best_score and term != t:
                 best, best_score = term, score
         if best:

@@ -7,6 +7,7 @@ own words for "what did X say". Near-repeats are cited together as one point.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +19,7 @@ from ..extraction.language import CAUSAL
 from ..text import fold, terms
 from ..types import Claim, Quantity
 from .analyse import Question
-from .retrieve import Candidate, Pool
+from .retrieve import Candidate, Pool, bm25_share
 from .weights import WEIGHTS, Weights
 
 _CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(CAUSAL, key=len, reverse=True)) + r")\b", re.I)
@@ -39,11 +40,14 @@ class Ranked:
         return self.cand.claim
 
 
+HISTORY_YEARS = 3  # a year this much older than the article is another event's (a comparison)
+
+
 def historical(claim: Claim, published: date | None) -> bool:
-    """The claim dates itself to an earlier year than its article: a comparison, not today's news."""
+    """The claim dates itself to a year well before its article: a comparison, not today's news."""
     if published is None:
         return False
-    return any(int(y) < published.year for y in _YEAR.findall(claim.text))
+    return any(int(y) <= published.year - HISTORY_YEARS for y in _YEAR.findall(claim.text))
 
 
 def figures(question: Question, claim: Claim) -> list[Quantity]:
@@ -51,19 +55,58 @@ def figures(question: Question, claim: Claim) -> list[Quantity]:
     return [q for q in claim.quantities if q.measure in question.measures]
 
 
-def answer_fit(question: Question, claim: Claim, published: date | None = None) -> float:
+FigureMatch = dict  # (claim id, index of the quantity) -> how well what it counts matches the question
+
+
+def _window(text: str, q: Quantity, after: int = 40) -> str:
+    """The figure with the words that follow it, up to a clause boundary."""
+    end = q.end + after
+    tail = re.split(r"[,;:.!?()“”\"]", text[q.end:end], maxsplit=1)[0]
+    return (text[q.start:q.end] + tail).strip()
+
+
+def figure_matches(question: Question, claims: list[Claim], embed, w: Weights = WEIGHTS) -> FigureMatch:
+    """How well each figure of the measure asked counts what the question asks about: 1.0 when
+    they share a term ("troops" / "North Korean troops"), else the model's cosine of the two
+    phrases ("dockers" / "dockworkers"). Without a model, shared terms only."""
+    out: FigureMatch = {}
+    todo: list[tuple[tuple[str, int], str]] = []
+    focus = set(question.focus)
+    for claim in claims:
+        for i, q in enumerate(claim.quantities):
+            if q.measure not in question.measures:
+                continue
+            if not focus or focus & set(terms(q.phrase)):
+                out[(claim.id, i)] = 1.0
+            else:  # the words around the number, and the counted noun alone ("six people presumed dead", "people")
+                todo.append(((claim.id, i), _window(claim.text, q)))
+                if q.counted:
+                    todo.append(((claim.id, i), q.counted.split()[-1]))
+    if todo and embed is not None and question.focus_text:
+        todo = todo[:w.figure_phrases]
+        vecs = embed([question.focus_text] + [text for _, text in todo])
+        for (key, _), sim in zip(todo, vecs[1:] @ vecs[0]):
+            out[key] = max(out.get(key, -1.0), float(sim))
+    return out
+
+
+def matching_figures(question: Question, claim: Claim, match: FigureMatch | None, w: Weights = WEIGHTS
+                     ) -> list[Quantity]:
+    """The claim's figures that answer the question: the measure asked, counting what is asked about."""
+    return [q for i, q in enumerate(claim.quantities) if q.measure in question.measures
+            and (match is None or match.get((claim.id, i), 0.0) >= w.figure_similarity)]
+
+
+def answer_fit(question: Question, claim: Claim, published: date | None = None, match: FigureMatch | None = None
+               ) -> float:
     """How well the claim has the kind of thing the question asks for, 0..1."""
     kind = question.kind
     if kind == "quantity":
-        qs = figures(question, claim)
-        if not qs:
+        if not figures(question, claim):
             return 0.0
         if historical(claim, published):
             return 0.2
-        if question.focus:
-            near = set(terms(" ".join(q.phrase for q in qs)))
-            return 1.0 if near & set(question.focus) else 0.6
-        return 1.0
+        return 1.0 if matching_figures(question, claim, match) else 0.5
     if kind == "time":
         return 1.0 if claim.dates else 0.0
     if kind == "place":
@@ -90,7 +133,34 @@ def speaker_fit(question: Question, claim: Claim) -> float:
 
 
 def relevance(c: Candidate, w: Weights = WEIGHTS) -> float:
+    """A quick pre-ranking by the two sides alone (which candidates get the full features)."""
     return w.semantic * c.semantic + w.lexical * c.lexical + w.neighbour * c.neighbour
+
+
+FEATURES = ("semantic", "lexical", "lexical_own", "neighbour", "answer_type", "speaker", "lead", "length",
+            "semantic_rank", "lexical_rank", "figure")
+
+
+def features(pool: Pool, published: dict[str, date | None], match: FigureMatch | None = None) -> np.ndarray:
+    """One row per candidate, one column per name in ``FEATURES``."""
+    q = pool.question
+    cands = pool.candidates
+    by_sem = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.semantic))}
+    by_lex = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.lexical))}
+    rows = []
+    for c in cands:
+        claim = c.claim
+        rows.append((
+            c.semantic, c.lexical, bm25_share(pool.terms, c.item.terms, "", pool.stats), c.neighbour,
+            answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
+            1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
+            1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
+        ))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def coefficients(w: Weights = WEIGHTS) -> np.ndarray:
+    return np.array([getattr(w, name) for name in FEATURES])
 
 
 def document_centroids(cands: list[Candidate]) -> dict[str, np.ndarray]:
@@ -108,17 +178,18 @@ def document_centroids(cands: list[Candidate]) -> dict[str, np.ndarray]:
     return out
 
 
-def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS) -> list[Ranked]:
-    """Every candidate with its score, best first. Claims of documents about another story than
-    the best claim's lose ``w.off_story``."""
-    q = pool.question
-    ranked = []
-    for c in pool.candidates:
-        fit = answer_fit(q, c.claim, published.get(c.claim.doc_id))
-        score = relevance(c, w) + w.answer_type * fit + w.speaker * speaker_fit(q, c.claim)
-        ranked.append(Ranked(c, score, fit))
+def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None
+         ) -> list[Ranked]:
+    """Every candidate with its probability of being relevant, best first. Claims of documents
+    about another story than the best claim's lose ``w.off_story`` in log-odds."""
+    if not pool.candidates:
+        return []
+    x = features(pool, published, match)
+    logits = x @ coefficients(w) + w.bias
+    fit_col = FEATURES.index("answer_type")
+    ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
-    if pool.vectors and ranked:
+    if pool.vectors:
         centroids = document_centroids(pool.candidates)
         home = centroids.get(ranked[0].claim.doc_id)
         if home is not None:
@@ -126,18 +197,25 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS) ->
                 other = centroids.get(r.claim.doc_id)
                 if other is not None and float(other @ home) < w.story:
                     r.score -= w.off_story
-            ranked.sort(key=lambda r: (-r.score, r.claim.id))
+    for r in ranked:
+        r.score = 1.0 / (1.0 + math.exp(-r.score))
+    ranked.sort(key=lambda r: (-r.score, r.claim.id))
     return ranked
 
 
-def has_evidence(pool: Pool, best: Ranked | None, w: Weights = WEIGHTS) -> bool:
-    """Whether the best claim answers closely enough to say anything at all."""
-    if best is None:
+def has_evidence(pool: Pool, w: Weights = WEIGHTS) -> bool:
+    """Whether the store holds anything close enough to the question to answer it.
+
+    With the model: the closest claim's cosine must reach ``min_semantic``, and a higher
+    ``name_semantic`` when the question names something no article mentions (a name alone
+    is not enough: "NK" or "Washington" may be written otherwise). Without it: the best
+    claim must cover ``min_lexical_only`` of the question's known terms, and every name."""
+    if not pool.candidates:
         return False
-    c = best.cand
     if not pool.vectors:
-        return c.lexical >= w.min_lexical_only
-    return c.semantic >= w.min_semantic and c.semantic + c.lexical >= w.min_evidence
+        return not pool.unknown_names and max(c.lexical for c in pool.candidates) >= w.min_lexical_only
+    best = max(c.semantic for c in pool.candidates)
+    return best >= (w.name_semantic if pool.unknown_names else w.min_semantic)
 
 
 def _cos(a: Candidate, b: Candidate) -> float:
@@ -154,7 +232,8 @@ def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
     limit = limit or w.max_points
     if not ranked:
         return []
-    floor = ranked[0].score * w.relative_cutoff if ranked[0].score > 0 else ranked[0].score
+    top_score = ranked[0].score if ranked[0].score > 0 else 1.0
+    floor = max(w.min_probability, ranked[0].score * w.relative_cutoff)
     pool = [r for r in ranked if r.score >= floor and (keep is None or keep(r))]
     chosen: list[Ranked] = []
     while pool and len(chosen) < limit:
@@ -165,7 +244,7 @@ def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
             if top[0] >= w.duplicate:
                 dup_of = dup_of or (r, top[1])
                 continue
-            value = r.score - w.diversity * max(0.0, top[0])
+            value = r.score / top_score - w.diversity * max(0.0, top[0])
             if value > best_value:
                 best, best_value = r, value
         if dup_of is not None:

@@ -19,22 +19,37 @@ class Weights:
     lexical_limit: int = 600  # claims fetched by lexical match, newest first
     # -- semantic side: every claim of the best documents is scored against the question --
     documents: int = 20  # documents taken from each side (lexical hits, vector neighbours)
-    # -- fusion: a claim's relevance --
-    semantic: float = 1.0  # cosine(question, claim)
-    lexical: float = 0.45  # share of the question's IDF weight the claim (and context) covers
-    neighbour: float = 0.15  # best cosine of the claims next to it (what it continues)
-    answer_type: float = 0.12  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.2  # the claim is by the person the question names
-    off_story: float = 0.5  # subtracted from claims of documents about another story
+    # -- fusion: a claim's relevance is a logistic model of these features (select.features),
+    #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
+    semantic: float = 2.493  # cosine(question, claim)
+    lexical: float = 2.204  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = -0.617  # the same over the claim's own terms only
+    neighbour: float = 1.562  # best cosine with the question of the claims beside it
+    answer_type: float = 0.621  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.594  # the claim is by the person the question names
+    lead: float = -0.581  # one of its article's first three claims
+    length: float = 0.512  # log(1 + words)
+    semantic_rank: float = 2.082  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = 0.900  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.636  # it states a number
+    bias: float = -7.110
+    off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- selection --
     max_points: int = 8
-    relative_cutoff: float = 0.72  # keep claims scoring at least this share of the best
+    min_probability: float = 0.04  # keep claims at least this likely to be relevant ...
+    relative_cutoff: float = 0.0  # ... and scoring at least this share of the best
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
     story: float = 0.45  # documents whose mean vectors are less alike than this are different stories
+    # -- a figure question's lead: every distinct figure of the measure asked, side by side --
+    figure_pool: int = 30  # from this many of the best claims
+    figure_phrases: int = 48  # at most this many counted phrases compared with the question's by the model
+    figure_similarity: float = 0.5  # a figure counts what was asked when the phrases are this alike
+    figure_cutoff: float = 0.3  # scoring at least this share of the best
+    max_figures: int = 8
     # -- abstention: the best evidence must reach these --
-    min_semantic: float = 0.3  # cosine of the best claim with the question
-    min_evidence: float = 0.5  # semantic + lexical share of the best claim
+    min_semantic: float = 0.25  # cosine of the best claim with the question
+    name_semantic: float = 0.42  # ... when the question names something no article mentions
     min_lexical_only: float = 0.5  # without a model: share of the question's IDF weight covered
 
 

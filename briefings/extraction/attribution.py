@@ -140,28 +140,51 @@ class Attributor:
 
     people: dict[str, str] = field(default_factory=dict)  # surname (lower) -> full name
     roles: dict[str, str] = field(default_factory=dict)  # role word -> full name
-    last_person: str | None = None
+    recent: list[str] = field(default_factory=list)  # people in the order last met, latest last
+    pronoun: dict[str, str] = field(default_factory=dict)  # person -> "he" or "she", once seen resolved
+
+    @property
+    def last_person(self) -> str | None:
+        return self.recent[-1] if self.recent else None
+
+    def _referent(self, pronoun: str) -> str | None:
+        """The latest person this pronoun can mean: not one already known by the other pronoun."""
+        for name in reversed(self.recent):
+            if self.pronoun.get(name, pronoun) == pronoun:
+                return name
+        return None
 
     def learn(self, sentence: str) -> None:
-        """Remember the people a sentence names, with their titles and roles."""
+        """Remember the people a sentence introduces as people: with a title ("Gov. Wes Moore") or
+        an appositive ("Jane Roe, the union's president,"). Any two capitalised words are not
+        enough ("North Korean", "Key Bridge")."""
         for m in re.finditer(NAME, sentence):
             name, role = strip_title(m.group(0))
             name = re.sub(r"[’']s$", "", name)
-            if looks_like_person(name):
-                self.people.setdefault(name.split()[-1].lower(), name)
-                self.last_person = name
-                if role:
-                    self.roles[role] = name
+            if role and looks_like_person(name):
+                self._meet(name)
+                self.roles[role] = name
         for m in APPOSITIVE_ROLE.finditer(sentence):
             name, _ = strip_title(m.group("name"))
             if looks_like_person(name):
+                self._meet(name)
                 self.roles[m.group("role").lower()] = name
+
+    def _meet(self, name: str) -> None:
+        self.people.setdefault(name.split()[-1].lower(), name)
+        if name in self.recent:
+            self.recent.remove(name)
+        self.recent.append(name)
 
     def resolve(self, who: str) -> tuple[str, str | None]:
         """A mention as a full name where the document allows: (name, how it was resolved)."""
         low = who.lower()
         if low in PERSONAL_PRONOUNS:
-            return (self.last_person, "pronoun") if self.last_person and low != "they" else (who, None)
+            person = self._referent(low) if low != "they" else None
+            if person:
+                self.pronoun[person] = low
+                return person, "pronoun"
+            return who, None
         m = re.fullmatch(r"(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,3}?(?P<role>[a-z]+)", low)
         if m and m.group("role") in self.roles:
             return self.roles[m.group("role")], "role"
@@ -204,7 +227,7 @@ class Attributor:
         if result is None and previous is not None and continues:
             result = Attribution(previous.who, "carried")
         if result is not None and looks_like_person(result.who):
-            self.last_person = result.who
+            self._meet(result.who)
         return result
 
     def sources_by_position(self, sentence: str) -> list[tuple[int, str]]:
