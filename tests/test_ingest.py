@@ -6,8 +6,24 @@ import textwrap
 from pathlib import Path
 
 
-from briefings.ingest import ingest_paths
-from briefings.store import SQLiteStore
+import pytest
+
+from briefings import ingest as ingest_module
+from briefings.ingest import ingest_paths as _ingest_paths
+from briefings.ingest import refresh_stale
+from briefings.store.port import ClaimQuery
+from briefings.store.sqlite import SQLiteStore
+
+from .fakes import HashEmbedder
+
+
+def ingest_paths(store, paths, **kw):
+    kw.setdefault("embedder", HashEmbedder())
+    return _ingest_paths(store, paths, **kw)
+
+
+def dock_claims(store):
+    return [h.claim.text for h in store.search(ClaimQuery(any_terms=("dock",)))]
 
 ARTICLE = """Port strike enters second week
 
@@ -43,8 +59,7 @@ def test_changed_file_replaces_its_claims(empty_store, tmp_path):
     report = ingest_paths(empty_store, [path])
     assert [r.status for r in report.results] == ["replaced"]
     assert counts(empty_store) == (1, 2)
-    texts = [h.claim.text for h in empty_store.search('"dock"', 10)]
-    assert texts == ["About 3,100 dock workers stayed off the job on Monday, according to the port authority."]
+    assert [t for t in dock_claims(empty_store) if "dock" in t] == ["About 3,100 dock workers stayed off the job on Monday, according to the port authority."]
 
 
 def test_bad_files_are_reported_and_the_rest_go_in(empty_store, tmp_path):
@@ -83,15 +98,16 @@ def test_a_failure_inside_the_transaction_leaves_nothing_behind(empty_store, tmp
     report = ingest_paths(empty_store, [path])
     assert report.results[0].status == "failed" and "disk on fire" in report.results[0].error
     assert counts(empty_store) == (0, 0)
-    assert empty_store.search('"dock"', 10) == []
+    assert [t for t in dock_claims(empty_store) if "dock" in t] == []
 
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys
     from briefings.ingest import ingest_paths
-    from briefings.store import SQLiteStore
+    from briefings.store.sqlite import SQLiteStore
+    from tests.fakes import HashEmbedder
     store = SQLiteStore(sys.argv[1])
-    ingest_paths(store, sys.argv[2:], progress=lambda r: print(r.status, flush=True))
+    ingest_paths(store, sys.argv[2:], embedder=HashEmbedder(), progress=lambda r: print(r.status, flush=True))
 """)
 
 
@@ -101,7 +117,8 @@ def test_store_is_consistent_after_a_kill_mid_ingest(tmp_path):
         body = " ".join(f"Officials said {i * 100 + j} workers joined strike number {j} in town {i}." for j in range(30))
         files.append(write(tmp_path, f"doc{i:02}.txt", f"Strike report {i}\n\n{body}\n"))
     db = tmp_path / "k.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db), *files], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db), *files], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
     for _ in range(3):
         assert proc.stdout.readline().strip() == "added"
     os.kill(proc.pid, signal.SIGKILL)
@@ -121,20 +138,57 @@ def test_store_is_consistent_after_a_kill_mid_ingest(tmp_path):
 def test_an_old_store_is_migrated_in_place(tmp_path):
     import sqlite3
 
-    from briefings.store.schema import MIGRATIONS, SCHEMA_VERSION
+    from briefings.store.sqlite.schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "v1.sqlite3"
     conn = sqlite3.connect(path)
     for statement in MIGRATIONS[1]:
         conn.execute(statement)
     conn.execute("INSERT INTO documents (id, path, title, content_hash, ingested_at, text)"
-                 " VALUES ('d1', 'a.txt', 'T', 'h', '2024-01-01T00:00:00+00:00', 'T')")
+                 " VALUES ('d1', 'a.txt', 'T', 'h', '2024-01-01T00:00:00+00:00', 'T\n\nKursk was quiet after the troops left.')")
     conn.execute("""INSERT INTO claims (id, doc_id, seq, text, start, "end", entities)
                     VALUES ('d1:0', 'd1', 0, 'Kursk was quiet.', 0, 16, '["Kursk"]')""")
     conn.execute("PRAGMA user_version=1")
     conn.commit()
     conn.close()
     store = SQLiteStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 3
-    assert store.topics("kur") == ["Kursk"]  # migration 2 filled the topics from existing claims
-    assert store.claim_count() == 1 and store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
+    assert store.schema_version == SCHEMA_VERSION == 4
+    assert store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
+    # migration 4 keeps the documents and marks them for re-extraction from their stored text
+    assert [d.id for d in store.stale_documents(0, None)] == [] and len(store.stale_documents(1, None)) == 1
+    assert store.claim_count() == 0
+    assert refresh_stale(store, None, lambda: None) == 1
+    assert store.claim_count() == 1 and store.topics("kur") == ["Kursk"]
+
+
+def test_a_lost_race_for_the_same_document_is_unchanged_not_failed(empty_store, tmp_path, monkeypatch):
+    """Two processes ingesting the same file: the one that commits second finds it stored."""
+    path = write(tmp_path, "a.txt", ARTICLE)
+    ingest_paths(empty_store, [path])
+    monkeypatch.setattr(empty_store, "document_by_hash", lambda h: None)  # as if checked before the other commit
+    report = ingest_paths(empty_store, [path])
+    assert [r.status for r in report.results] == ["unchanged"] and counts(empty_store) == (1, 2)
+
+
+def test_a_document_without_claims_is_a_failure_with_its_reason(empty_store, tmp_path):
+    report = ingest_paths(empty_store, [write(tmp_path, "t.txt", "Title only\n\nToo short.\n")])
+    assert report.results[0].status == "failed" and "no sentences that could be claims" in report.results[0].error
+
+
+def test_vectors_are_computed_once_at_ingest_and_stored(empty_store, tmp_path):
+    embedder = HashEmbedder()
+    ingest_paths(empty_store, [write(tmp_path, "a.txt", ARTICLE)], embedder=embedder)
+    assert embedder.history == [[
+        "About 2,400 dock workers stayed off the job on Monday, according to the port authority.",
+        "\"We will not go back until the rules are enforced,\" said union leader Tomas Berg."]]
+    items = empty_store.claims_of([empty_store.documents()[0].id])
+    assert [round(float(i.vector @ embedder.embed([i.claim.text])[0]), 3) for i in items] == [1.0, 1.0]
+
+
+def test_a_store_made_without_the_model_gets_vectors_when_it_is_back(empty_store, tmp_path):
+    ingest_paths(empty_store, [write(tmp_path, "a.txt", ARTICLE)], embedder=None)
+    assert all(i.vector is None for i in empty_store.claims_of([empty_store.documents()[0].id]))
+    model = HashEmbedder()
+    assert refresh_stale(empty_store, model.name, lambda: model) == 1
+    assert all(i.vector is not None for i in empty_store.claims_of([empty_store.documents()[0].id]))
+    assert refresh_stale(empty_store, model.name, lambda: model) == 0

@@ -2,8 +2,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefings.answer import answer_question
-from briefings.store import SQLiteStore
+from briefings.answering.answer import answer_question
+from briefings.store.sqlite import SQLiteStore
 
 from .faithful import assert_faithful
 
@@ -16,10 +16,10 @@ QUESTIONS = st.one_of(NASTY, st.text(max_size=300), st.lists(NASTY, max_size=6).
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=QUESTIONS)
-def test_any_text_as_a_question_never_crashes(seeded_db, q):
+def test_any_text_as_a_question_never_crashes(seeded_db, model, q):
     store = SQLiteStore(seeded_db)
     try:
-        out = answer_question(store, q).to_json()
+        out = answer_question(store, model, q).to_json()
     finally:
         store.close()
     assert out["question"] == q

@@ -85,6 +85,17 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _counted_words(text: str) -> str:
+    """The noun phrase after "how many": up to three words, ending before a function word or a verb
+    form ("how many people ended up..." -> "people")."""
+    words = []
+    for t in tokens(text):
+        if t in STOP_WORDS or (words and t.endswith(("ed", "ing"))) or len(words) == 3:
+            break
+        words.append(t)
+    return " ".join(words)
+
+
 def _measures(text: str, adj: str | None) -> tuple[str, ...]:
     if _MONEY.search(text) and adj in (None, "much", "big", "large", "high"):
         return ("money", "percent")
@@ -108,11 +119,11 @@ def analyse(text: str) -> Question:
         speaker = re.sub(r"^(?:the|a|an)\s+", "", speaker, flags=re.I) or None
     if how and how.group("adj").lower() not in ("often",):
         adj = how.group("adj").lower()
-        after = [t for t in tokens(text[how.end():]) if t not in STOP_WORDS]
         q_terms = tuple(t for t in q_terms if t not in terms(adj))  # "how long": "long" is not the topic
-        # "how many dockers": what is counted; "how long is the Dali": any length will do
-        focus = " ".join(after[:3]) if adj in ("many", "much") else ""
-        return Question(text, q_terms, "quantity", _measures(text, adj), tuple(terms(focus)), focus, names, speaker)
+        measures = _measures(text, adj)
+        # "how many dockers": what is counted; "how long is the Dali", "how much did it cost": any will do
+        focus = _counted_words(text[how.end():]) if adj in ("many", "much") and measures[0] != "money" else ""
+        return Question(text, q_terms, "quantity", measures, tuple(terms(focus)), focus, names, speaker)
     if _REASON.search(text):
         return Question(text, q_terms, "reason", names=names, speaker=speaker)
     if _TIME.search(text):
@@ -126,8 +137,8 @@ def analyse(text: str) -> Question:
     # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")
     figure = _FIGURE_NOUNS.search(" ".join(re.findall(r"[\w’'$%-]+", text)[-3:]))
     if figure:
+        measures = _measures(text, None)
         words = [t for t in tokens(text) if t not in STOP_WORDS and t not in terms(figure.group(0))
-                 and not _FIGURE_NOUNS.fullmatch(t)]
-        return Question(text, q_terms, "quantity", _measures(text, None), tuple(terms(" ".join(words))),
-                        " ".join(words), names)
+                 and not _FIGURE_NOUNS.fullmatch(t)] if measures[0] != "money" else []
+        return Question(text, q_terms, "quantity", measures, tuple(terms(" ".join(words))), " ".join(words), names)
     return Question(text, q_terms, "general", names=names)

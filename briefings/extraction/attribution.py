@@ -31,7 +31,8 @@ _LOWER_NP = r"(?!(?:and|but|while|whereas|as|although|though|because|that|when|i
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>(?:[^,.;:()—–“”\"]|(?<=[A-Z])\.){2,90}?)"
                        r"(?=[,;:()—–“”\"]|(?<![A-Z])\.|\s+(?:that|which|who|in\s+a|on\s+\w+day|as\s+of)\b|$)")
 # “…,” said Jane Roe  /  “…,” said the governor
-INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>(?:the\s+|a\s+)?{NAME}|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
+INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>(?:the\s+|a\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{NAME}"
+                      rf"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
 SUBJECT = re.compile(
     rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP})"
@@ -111,7 +112,8 @@ def mentions(sentence: str) -> list[Mention]:
         if who:
             found.append(Mention(who, "according_to", m.start()))
     for m in INVERTED.finditer(sentence):
-        found.append(Mention(_clean(m.group("who")), "quote_said", m.start(), m.start()))
+        who = re.sub(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z])", "", m.group("who"))  # "union leader Tomas Berg"
+        found.append(Mention(_clean(who), "quote_said", m.start(), m.start()))
     for m in SUBJECT.finditer(sentence):
         who = _clean(m.group("who"))
         first = who.split()[0].lower() if who else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import STOP_WORDS
 from ..types import Quantity
 from .language import CURRENCY_SYMBOLS, CURRENCY_WORDS, MONTHS, MONTH_ABBREVIATIONS, NUMBER_WORDS, QUALIFIERS, \
     SCALES, UNITS, WEEKDAYS
@@ -38,6 +39,7 @@ _STOP_COUNTED = {
     "would", "could", "and", "or", "but", "as", "per", "a", "an", "the", "of", "this", "its", "their", "his",
     "her", "said", "say", "says", "according", "while", "when", "where", "if", "so", "be", "been", "being",
 }
+_QUALIFIER_WORDS = {w for q in QUALIFIERS for w in q.split()}
 _PLURALS = {"people", "men", "women", "children", "personnel", "staff", "police", "crew", "feet", "cattle"}
 _UNIT_OF = {u: kind for kind, units in UNITS.items() for u in units}
 
@@ -86,17 +88,14 @@ def _measure(cur: str | None, pct: str | None, counted: str, scale_word: str | N
 
 
 def _is_identifier(sentence: str, start: int) -> bool:
-    """'Interstate 895', 'Local 333', 'Flight 17': a number right after a capitalised word (not a month)."""
-    before = sentence[:start].rstrip()
-    m = re.search(r"([A-Z][\w’'.&-]*)$", before)
-    if not m or before != sentence[:start][:len(before)] or start - len(before) > 1:
+    """'Interstate 895', 'Local 333', 'Flight 17': a number right after a capitalised word that is
+    not a function word ("The 985-foot ship") or a month ("March 26")."""
+    m = re.search(r"([A-Z][\w’'.&-]*) $", sentence[:start])
+    if not m:
         return False
-    word = m.group(1).rstrip(".")
-    if word.lower() in MONTHS or word.lower() in MONTH_ABBREVIATIONS or word.lower() in WEEKDAYS:
-        return False
-    line_start = before[:m.start()].strip() == "" or before[:m.start()].rstrip().endswith((".", ":", "“", '"'))
-    return not line_start or len(word) > 1 and word.lower() not in ("about", "some", "over", "nearly", "almost",
-                                                                      "around", "roughly", "only", "just")
+    word = m.group(1).rstrip(".").lower()
+    return word not in STOP_WORDS and word not in _QUALIFIER_WORDS and word not in MONTHS \
+        and word not in MONTH_ABBREVIATIONS and word not in WEEKDAYS
 
 
 def find_quantities(sentence: str) -> tuple[Quantity, ...]:

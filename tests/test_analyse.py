@@ -1,0 +1,45 @@
+"""What a question asks for, from the general shape of English questions."""
+import pytest
+
+from briefings.answering.analyse import analyse
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("troop estimates?", "quantity"),
+    ("death toll?", "quantity"),
+    ("how many people ended up in the river?", "quantity"),
+    ("how much in dollars did the port lose?", "quantity"),
+    ("how long is the Dali?", "quantity"),
+    ("new bridge price tag?", "quantity"),
+    ("when did it happen?", "time"),
+    ("where exactly did this happen?", "place"),
+    ("why did the rebuild estimate jump?", "reason"),
+    ("what caused the collapse?", "reason"),
+    ("who owns the ship?", "person"),
+    ("what did Moore promise the families?", "statement"),
+    ("how did politicians react?", "statement"),
+    ("what does North Korea gain?", "general"),
+])
+def test_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_a_why_question_about_a_figure_asks_for_a_reason_not_figures():
+    assert analyse("why did the estimate of troops change from 12,000 to 11,000?").kind == "reason"
+
+
+def test_measures_and_what_is_counted():
+    q = analyse("how many dockers are out?")
+    assert (q.measures, q.focus, q.focus_text) == (("count",), ("docker",), "dockers")
+    assert analyse("how much did the repairs cost in dollars?").measures == ("money", "percent")
+    assert analyse("how long was the port shut?").measures == ("duration", "length")
+    assert analyse("how long is the Dali?").focus == ()  # any length will do
+    assert analyse("troop estimates?").focus == ("troop",)
+
+
+def test_names_and_speakers():
+    q = analyse("what did Putin say about the North Korean troops?")
+    assert (q.speaker, q.names) == ("Putin", ("Putin", "North Korean"))
+    assert analyse("what's Homendy looking at?").names == ("Homendy",)
+    assert analyse("What caused it?").names == ()
+    assert analyse("how long is the Dali?").terms == ("dali",)

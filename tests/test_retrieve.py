@@ -1,0 +1,44 @@
+"""The lexical side's arithmetic, exactly, on tiny inputs (as bm25s tests itself)."""
+import math
+
+import pytest
+
+from briefings.answering.retrieve import bm25_share, idf, plan
+from briefings.answering.weights import WEIGHTS
+from briefings.store.port import TermStats
+
+
+def test_idf_is_never_negative():
+    assert idf(1, 4) == pytest.approx(math.log(1 + 3.5 / 1.5))
+    assert idf(4, 4) == pytest.approx(math.log(1 + 0.5 / 4.5))
+    assert idf(4, 4) > 0
+
+
+def test_bm25_share_is_one_for_a_claim_of_average_length_holding_each_term_once():
+    stats = TermStats(claims=4, avg_terms=2.0, avg_context=0.0, df={"troop": 1, "estim": 2})
+    assert bm25_share(["troop", "estim"], "troop estim", "", stats) == pytest.approx(1.0)
+    # half the question's weight: "troop" is the rarer, so it carries more than half
+    share = bm25_share(["troop", "estim"], "troop other", "", stats)
+    assert share == pytest.approx(idf(1, 4) / (idf(1, 4) + idf(2, 4)))
+
+
+def test_context_counts_less_than_the_claim():
+    stats = TermStats(claims=4, avg_terms=2.0, avg_context=2.0, df={"kursk": 1})
+    own = bm25_share(["kursk"], "kursk sent", "", stats)
+    ctx = bm25_share(["kursk"], "fought there", "kursk sent", stats)
+    assert 0 < ctx < own
+    w = WEIGHTS
+    tf, dl, avgdl = w.context, 2 + w.context * 2, 2 + w.context * 2
+    assert ctx == pytest.approx(tf * (w.k1 + 1) / (tf + w.k1 * (1 - w.b + w.b * dl / avgdl)))
+
+
+def test_unknown_terms_are_left_out_of_the_share():
+    stats = TermStats(claims=4, avg_terms=2.0, avg_context=0.0, df={"troop": 1, "zzz": 0})
+    assert bm25_share(["troop", "zzz"], "troop estim", "", stats) == pytest.approx(1.0)
+
+
+def test_plan_ors_rare_terms_within_the_budget_and_ands_when_all_are_common():
+    df = {"kursk": 10, "troop": 500, "said": 9000, "unknown": 0}
+    assert plan(["said", "troop", "kursk", "unknown"], df, budget=1000) == (("kursk", "troop"), ())
+    assert plan(["said", "troop"], df, budget=100) == ((), ("troop", "said"))
+    assert plan(["unknown"], df, budget=100) == ((), ())

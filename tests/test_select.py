@@ -1,0 +1,86 @@
+"""Ranking features, answer-type fit, distinct points, and figures of the kind asked."""
+from datetime import date
+
+import numpy as np
+import pytest
+
+from briefings.answering.analyse import analyse
+from briefings.answering.retrieve import Candidate, Pool
+from briefings.answering.select import (Ranked, answer_fit, figure_matches, historical, matching_figures, select,
+                                        speaker_fit)
+from briefings.answering.weights import WEIGHTS
+from briefings.extraction.quantities import find_quantities
+from briefings.store.port import IndexedClaim, TermStats
+from briefings.types import Claim
+
+
+def claim(text, cid="d:0", who=None, doc="d"):
+    return Claim(id=cid, doc_id=doc, seq=int(cid.split(":")[1]), text=text, start=0, end=len(text),
+                 attributed_to=who, quantities=find_quantities(text),
+                 dates=("March 26",) if "March" in text else ())
+
+
+@pytest.mark.parametrize("question, text, fit", [
+    ("when did it happen?", "It happened on March 26.", 1.0),
+    ("when did it happen?", "It happened.", 0.0),
+    ("where did it happen?", "It happened on the Patapsco River.", 1.0),
+    ("why did it fall?", "It fell because the ship lost power.", 1.0),
+    ("why did it fall?", "It fell.", 0.0),
+    ("who owns the ship?", "Grace Ocean owns it, said Jane Roe.", 0.0),
+    ("troop estimates?", "Roughly 12,000 troops arrived.", 1.0),
+    ("troop estimates?", "Some 4,300 tanks arrived.", 0.5),
+    ("troop estimates?", "The troops arrived.", 0.0),
+    ("how much did it cost?", "It cost $1.7 billion.", 1.0),
+    ("how much did it cost?", "It took 12,000 workers.", 0.0),
+])
+def test_answer_fit(question, text, fit):
+    q = analyse(question)
+    c = claim(text)
+    assert answer_fit(q, c, None, figure_matches(q, [c], None)) == fit
+
+
+def test_a_figure_from_an_earlier_event_is_historical():
+    past = claim("In 2007, a bridge collapse in Minneapolis killed 13 people.")
+    assert historical(past, date(2024, 3, 27))
+    assert not historical(claim("In 2023 the bridge carried 34,000 vehicles a day."), date(2024, 3, 27))
+    assert answer_fit(analyse("death toll?"), past, date(2024, 3, 27)) == 0.2
+
+
+def test_figures_match_what_is_asked_by_shared_terms_or_the_model():
+    q = analyse("how many dockers are out?")
+    c = claim("Roughly 1,400 dockworkers and 12 cranes stopped.")
+
+    def embed(texts):  # "dockers" is like "dockworkers", not like "cranes"
+        vec = {"dockers": [1, 0], "dockers walked": [1, 0], "1,400 dockworkers": [0.9, 0.436], "dockworkers": [0.95, 0.312]}
+        return np.array([vec.get(t, [0, 1]) for t in texts], dtype=np.float32)
+
+    match = figure_matches(q, [c], embed)
+    assert [x.phrase for x in matching_figures(q, c, match)] == ["Roughly 1,400 dockworkers"]
+    assert matching_figures(q, c, figure_matches(q, [c], None)) == []
+
+
+def test_speaker_fit_by_any_of_the_names():
+    q = analyse("what did Putin say?")
+    assert speaker_fit(q, claim("We are ready.", who="Vladimir Putin")) == 1.0
+    assert speaker_fit(q, claim("We are ready.", who="Kim Jong Un")) == 0.0
+
+
+def ranked(texts_scores, vectors):
+    out = []
+    for i, ((text, score, doc), vec) in enumerate(zip(texts_scores, vectors)):
+        item = IndexedClaim(claim(text, f"{doc}:{i}", doc=doc), "", "", np.array(vec, np.float32))
+        out.append(Ranked(Candidate(item), score))
+    return out
+
+
+def test_select_keeps_distinct_points_and_cites_repeats_together():
+    r = ranked([("A first.", 0.9, "a"), ("A again.", 0.8, "b"), ("B other.", 0.7, "a"), ("C low.", 0.01, "c")],
+               [[1, 0], [1, 0], [0, 1], [0.7, 0.7]])
+    chosen = select(r, WEIGHTS)
+    assert [x.claim.text for x in chosen] == ["A first.", "B other."]
+    assert [c.claim.text for c in chosen[0].also] == ["A again."]  # said again in another document
+
+
+def test_select_stops_at_the_limit():
+    r = ranked([(f"S{i}.", 0.9 - i * 0.01, f"d{i}") for i in range(12)], np.eye(12).tolist())
+    assert len(select(r, WEIGHTS)) == WEIGHTS.max_points

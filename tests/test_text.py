@@ -1,0 +1,20 @@
+"""Index terms: the one analysis both articles and questions go through."""
+from briefings.text import fold, term_string, terms, tokens
+
+
+def test_fold_drops_diacritics_and_case():
+    assert fold("Zelenskyy’s Ünïcødé") == "zelenskyy’s unicøde"
+
+
+def test_tokens_keep_numbers_whole_and_split_apostrophes():
+    assert tokens("Korea’s 12,000 troops; 1.3 million") == ["korea", "s", "12000", "troops", "1p3", "million"]
+
+
+def test_terms_stem_and_drop_stop_words():
+    assert terms("Who said they don't expect to find anyone alive?") == ["said", "expect", "find", "anyon", "aliv"]
+    assert terms("troop estimates?") == ["troop", "estim"]
+
+
+def test_articles_and_questions_meet_on_the_same_terms():
+    assert set(terms("how many soldiers were estimated")) <= set(terms("Ukraine estimated 12,000 soldiers"))
+    assert term_string("The Dali struck the pier") == "dali struck pier"
