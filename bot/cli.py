@@ -296,7 +296,8 @@ def discord_sync(obj: Context, guild: int | None) -> None:
     """Register the slash commands with Discord (globally, or to one server with --guild)."""
     import asyncio
 
-    from .discord_adapter import DiscordAdapter, sync_commands
+    from .discord.admin import sync_commands
+    from .discord.client import DiscordAdapter
 
     settings = obj.settings
     if not settings.discord.configured:
@@ -312,7 +313,7 @@ def discord_sync(obj: Context, guild: int | None) -> None:
 @pass_ctx
 def discord_invite_url(obj: Context) -> None:
     """Print the link that adds the bot to a server, with only the permissions it uses."""
-    from .discord_adapter import invite_url
+    from .discord.admin import invite_url
 
     app_id = obj.settings.discord.application_id
     if not app_id:

@@ -17,7 +17,7 @@ Stopper = Callable[[], Awaitable[None]]
 
 
 async def start_slack(service: BriefingService, settings: Settings, subscriptions=None) -> tuple[object, Stopper]:
-    from .slack_adapter import SlackAdapter
+    from .slack.app import SlackAdapter
 
     adapter = SlackAdapter(service, settings.slack, subscriptions)
     if settings.slack.mode == "socket":
@@ -37,7 +37,7 @@ async def start_slack(service: BriefingService, settings: Settings, subscription
 
 
 async def start_discord(service: BriefingService, settings: Settings, subscriptions=None) -> tuple[object, Stopper]:
-    from .discord_adapter import DiscordAdapter
+    from .discord.client import DiscordAdapter
 
     adapter = DiscordAdapter(service, settings.discord, subscriptions)
     task = asyncio.create_task(adapter.client.start(settings.discord.token.get_secret_value()))
@@ -78,11 +78,11 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
         if "slack" in platforms:
             adapter, stop = await start_slack(service, settings, subscriptions)
             stoppers.append(stop)
-            senders["slack"] = adapter
+            senders["slack"] = adapter.sender
         if "discord" in platforms:
             adapter, stop = await start_discord(service, settings, subscriptions)
             stoppers.append(stop)
-            senders["discord"] = adapter
+            senders["discord"] = adapter.sender
         if scheduler is not None:
             scheduler.attach(senders)
             await scheduler.start()

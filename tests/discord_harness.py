@@ -18,7 +18,7 @@ import discord
 import pytest
 from aiohttp import web
 
-from bot.discord_adapter import DiscordAdapter
+from bot.discord.client import DiscordAdapter
 from bot.settings import DiscordSettings
 
 APP_ID = 1_100_000_000_000_000_001

@@ -19,7 +19,7 @@ from aiohttp import ClientSession, web
 from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import SlackSettings
-from bot.slack_adapter import SlackAdapter
+from bot.slack.app import SlackAdapter
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER = "UBOT"

@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import discord_embeds
+from bot.discord import embeds as discord_embeds
+from bot.discord.admin import PERMISSIONS, invite_url
 
 from .factories import long_answer
-from bot.discord_adapter import PERMISSIONS, invite_url
-
 from .discord_harness import APP_ID, CHANNEL_ID, DM_CHANNEL_ID
 
 SNAPSHOT = Path(__file__).parent / "data" / "discord_commands.json"
@@ -63,7 +62,7 @@ async def test_private_answers_are_ephemeral(discord_bot):
 
 
 async def test_server_default_can_make_answers_ephemeral(service, discord_recorder, discord_settings):
-    from bot.discord_adapter import DiscordAdapter
+    from bot.discord.client import DiscordAdapter
     from .discord_harness import start_harness
 
     h = await start_harness(DiscordAdapter(service, discord_settings(ephemeral_answers=True)), discord_recorder)
@@ -160,7 +159,7 @@ def test_command_tree_matches_the_snapshot(service, store, discord_settings):
     from datetime import timedelta
 
     from briefings.subscriptions import SubscriptionStore
-    from bot.discord_adapter import DiscordAdapter
+    from bot.discord.client import DiscordAdapter
     from bot.scheduler import BriefingScheduler
 
     scheduler = BriefingScheduler(service, SubscriptionStore(store.conn), grace=timedelta(hours=1))
@@ -196,7 +195,7 @@ def test_invite_url_asks_only_for_what_the_bot_uses():
 
 
 def test_intents_are_minimal():
-    from bot.discord_adapter import intents
+    from bot.discord.client import intents
 
     i = intents()
     assert i.guild_messages and i.dm_messages and i.guilds
@@ -204,7 +203,8 @@ def test_intents_are_minimal():
 
 
 async def test_sync_registers_the_tree_to_one_server_or_globally(service, discord_recorder, discord_settings):
-    from bot.discord_adapter import DiscordAdapter, sync_commands
+    from bot.discord.admin import sync_commands
+    from bot.discord.client import DiscordAdapter
 
     from .discord_harness import GUILD_ID
 

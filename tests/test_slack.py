@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot import slack_blocks
+from bot.slack import blocks as slack_blocks
 
 from .factories import long_answer
 
@@ -65,7 +65,7 @@ async def test_the_acknowledgement_does_not_wait_for_the_answer(slack, service, 
 
 
 async def test_ephemeral_setting_and_errors_only_to_the_asker(service, slack_recorder, slack_settings):
-    from bot.slack_adapter import SlackAdapter
+    from bot.slack.app import SlackAdapter
     from .slack_harness import SlackHarness
 
     h = SlackHarness(SlackAdapter(service, slack_settings(ephemeral_answers=True)), slack_recorder)
@@ -180,7 +180,7 @@ def test_long_answers_split_between_points_within_limits():
 
 def test_socket_mode_wires_the_same_listeners(service):
     from bot.settings import SlackSettings
-    from bot.slack_adapter import SlackAdapter
+    from bot.slack.app import SlackAdapter
 
     http = SlackAdapter(service, SlackSettings(bot_token="xoxb-x", signing_secret="s", mode="http"))
     socket = SlackAdapter(service, SlackSettings(bot_token="xoxb-x", app_token="xapp-x", mode="socket"))

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from briefings.types import Answer, Briefing, Document, Source
 
-from .paging import Unit, answer_units, briefing_units, cited, paginate, point_line
+from ..paging import Unit, answer_units, briefing_units, cited, paginate, point_line
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000

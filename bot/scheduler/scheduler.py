@@ -86,7 +86,7 @@ class BriefingScheduler:
 
     @property
     def commands(self):
-        from .subscription_commands import SubscriptionCommands
+        from .commands import SubscriptionCommands
 
         return SubscriptionCommands(self)
 
