@@ -140,6 +140,19 @@ async def test_unsigned_or_stale_requests_are_refused_and_reach_no_handler(slack
     assert len(posts) == 1 and "/brief QUESTION" in text_of(posts[0].body)
 
 
+@pytest.mark.parametrize("timestamp", ["not-a-number", "", "1e9", "12345678901234567890123", " 17000", "١٧٠٠"])
+async def test_a_malformed_timestamp_is_refused_like_any_bad_signature(slack, timestamp):
+    body = slack.command_body("/brief", "troop estimates?")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": timestamp,
+               "X-Slack-Signature": "v0=" + "0" * 64}
+    async with slack._session.post(slack.url, data=body.encode(), headers=headers) as r:
+        assert r.status == 401
+    assert slack.recorder.calls == []  # refused before authorisation: not even auth.test
+    await slack.command("help")
+    posts = await slack.recorder.wait_for("respond")
+    assert len(posts) == 1
+
+
 async def test_rate_limited_post_is_retried_and_arrives_once(slack):
     slack.recorder.fail_next("chat.postMessage", 429, {"Retry-After": "0"})
     await slack.mention("troop estimates?")

@@ -27,6 +27,7 @@ from ..settings import SlackSettings
 from . import blocks
 from .reply import Reply, api_error
 from .sender import SlackSender
+from .verification import StrictRequestVerification
 
 log = logging.getLogger(__name__)
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -69,8 +70,10 @@ class SlackAdapter:
                                 retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
         http = settings.mode == "http"
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
+        # in HTTP mode our verifier replaces Bolt's, in the same place (before authorisation)
         self.app = AsyncApp(client=client, signing_secret=secret if http else None,
-                            request_verification_enabled=http, process_before_response=False)
+                            request_verification_enabled=False, process_before_response=False,
+                            before_authorize=StrictRequestVerification(secret) if http else None)
         self.sender = SlackSender(client)
         self.app.middleware(self._drop_retried_events)
         self.app.command("/brief")(self._on_command)
