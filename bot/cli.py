@@ -13,6 +13,7 @@ import click
 from briefings.errors import BriefingError
 from briefings.types import Answer
 
+from . import logs
 from .wiring import open_service
 
 
@@ -31,6 +32,8 @@ class Context:
                 self._settings = load_settings(self.config)
             except (FileNotFoundError, ValueError) as e:
                 raise click.ClickException(str(e)) from None
+            # the settings' format and secrets from now on; the level stays as -v set it
+            logs.setup(logging.getLogger().level, self._settings.log_format, self._settings.secret_values())
         return self._settings
 
     @property
@@ -61,7 +64,7 @@ class UserErrors(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """briefbot: cited briefings from news articles, for Slack and Discord."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(logging.INFO if verbose else logging.WARNING)
     ctx.obj = Context(config)
 
 
@@ -190,9 +193,7 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
     for p in chosen:
         if not getattr(settings, p).configured:
             raise click.ClickException(f"{p} has no credentials; set {CREDENTIALS[p]}")
-    from . import logs
-
-    logs.setup(settings.log_level, secrets=settings.secret_values())
+    logs.setup(settings.log_level, settings.log_format, settings.secret_values())
     asyncio.run(run_bot(settings, obj.service, chosen))
 
 

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     auto_seed: bool = True  # build the store from seeds_dir when it is empty
     max_article_bytes: int = Field(5_000_000, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object a line (time, level, logger, message)
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log filter that masks them."""
