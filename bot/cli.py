@@ -26,11 +26,16 @@ class Context:
     @property
     def settings(self):
         if self._settings is None:
-            from .settings import load_settings
+            from pydantic import ValidationError
+
+            from .settings import load_settings, validation_problems
 
             try:
                 self._settings = load_settings(self.config)
-            except (FileNotFoundError, ValueError) as e:
+            except ValidationError as e:
+                raise click.ClickException("invalid settings (see `briefbot config check`):\n"
+                                           + "\n".join(validation_problems(e))) from None
+            except FileNotFoundError as e:
                 raise click.ClickException(str(e)) from None
             # the settings' format and secrets from now on; the level stays as -v set it
             logs.setup(logging.getLogger().level, self._settings.log_format, self._settings.secret_values())
@@ -199,27 +204,16 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
 
 @main.group()
 def config() -> None:
-    """Check the settings."""
+    """Check or show the settings."""
 
 
 @config.command("check")
 @click.pass_context
 def config_check(ctx: click.Context) -> None:
     """Validate the settings; print each problem as a dotted path with what is expected."""
-    from pydantic import ValidationError
+    from .settings import check
 
-    from .settings import load_settings, problems
-
-    try:
-        settings = load_settings(ctx.obj.config)
-    except ValidationError as e:
-        for err in e.errors():
-            click.echo(f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}", err=True)
-        ctx.exit(1)
-    except FileNotFoundError as e:
-        click.echo(str(e), err=True)
-        ctx.exit(1)
-    found = problems(settings)
+    settings, found = check(ctx.obj.config)
     for p in found:
         click.echo(p, err=True)
     if found:
@@ -227,6 +221,22 @@ def config_check(ctx: click.Context) -> None:
     on = [p for p in ("slack", "discord") if getattr(settings, p).configured]
     click.echo(f"settings ok: store {settings.store_url}; platforms: {', '.join(on) or 'none configured'}; "
                f"scheduler {'on' if settings.scheduler.enabled else 'off'}")
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def config_show(obj: Context, as_json: bool) -> None:
+    """Print the effective settings (secrets masked), where they came from, and where the store is."""
+    from .settings import show
+
+    settings = obj.settings
+    if as_json:
+        data = settings.model_dump(mode="json")
+        data["database_url"] = settings.store_url
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(show(settings))
 
 
 @main.group()
