@@ -31,15 +31,31 @@ class Context:
             from .settings import load_settings, validation_problems
 
             try:
-                self._settings = load_settings(self.config)
+                self._adopt(load_settings(self.config))
             except ValidationError as e:
                 raise click.ClickException("invalid settings (see `briefbot config check`):\n"
                                            + "\n".join(validation_problems(e))) from None
             except FileNotFoundError as e:
                 raise click.ClickException(str(e)) from None
-            # the settings' format and secrets from now on; the level stays as -v set it
-            logs.setup(logging.getLogger().level, self._settings.log_format, self._settings.secret_values())
         return self._settings
+
+    def _adopt(self, settings) -> None:
+        self._settings = settings
+        # the settings' log format and secrets from now on; the level stays as -v set it
+        logs.setup(logging.getLogger().level, settings.log_format, settings.secret_values())
+
+    def checked_settings(self):
+        """The settings, or exit 1 after printing every problem `config check` would print."""
+        from .settings import check
+
+        settings, found = check(self.config)
+        if found:
+            for p in found:
+                click.echo(p, err=True)
+            raise click.ClickException(f"{len(found)} problem{'s' if len(found) > 1 else ''} with the settings "
+                                       "(the same as `briefbot config check` reports); not starting")
+        self._adopt(settings)
+        return settings
 
     @property
     def service(self):
@@ -190,7 +206,7 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
 
     from .runner import run as run_bot
 
-    settings = obj.settings
+    settings = obj.checked_settings()
     configured = [p for p in ("slack", "discord") if getattr(settings, p).configured]
     chosen = list(platforms) or configured
     if not chosen:

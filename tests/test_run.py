@@ -101,3 +101,35 @@ async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+@pytest.mark.parametrize("env, problem", [
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": "not-a-token"}, "slack.bot_token: expected a bot token starting with xoxb-"),
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": TOKEN, "BRIEFBOT_SLACK__PORT": "70000"},
+     "slack.port: Input should be less than or equal to 65535"),
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": TOKEN, "BRIEFBOT_DISCORD__TOKEN": "discord-token-value"},
+     "discord.application_id: required with a token"),
+])
+async def test_run_refuses_settings_that_config_check_rejects(tmp_path, env, problem):
+    port = free_port()
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "data"), "BRIEFBOT_SLACK__MODE": "http",
+           "BRIEFBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET, "BRIEFBOT_SLACK__HOST": "127.0.0.1",
+           "BRIEFBOT_SLACK__PORT": str(port), "BRIEFBOT_SLACK__API_BASE_URL": "http://127.0.0.1:9/api/", **env}
+    check = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "config", "check", cwd=ROOT,
+                                                 env=env, stderr=asyncio.subprocess.PIPE)
+    _, check_err = await asyncio.wait_for(check.communicate(), 60)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+                                                stderr=asyncio.subprocess.PIPE)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert check.returncode == 1 and problem in check_err.decode()
+    assert proc.returncode == 1, err.decode()
+    text = err.decode()
+    assert problem in text and "not starting" in text
+    # the same problems, in the same words, as config check
+    assert [ln for ln in check_err.decode().splitlines()] == [ln for ln in text.splitlines()][:-1]
+    assert "not-a-token" not in text and "discord-token-value" not in text
