@@ -102,9 +102,15 @@ class SlackSettings(BaseModel):
 class DiscordSettings(BaseModel):
     token: SecretStr | None = None
     application_id: int | None = None
-    api_base_url: str = "https://discord.com/api/v10"
+    api_base_url: str = "https://discord.com/api/v10"  # REST, webhooks and interaction callbacks
+    gateway_url: str = "wss://gateway.discord.gg/"  # the gateway websocket
     ephemeral_answers: bool = False  # server default for /ask answers
     dev_guild_id: int | None = None
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, v: str) -> str:
+        return v.rstrip("/")  # discord.py appends paths that start with "/"
 
     @property
     def configured(self) -> bool:
@@ -214,6 +220,10 @@ def problems(settings: Settings) -> list[str]:
             out.append("slack.signing_secret: required in HTTP mode (Basic Information -> Signing Secret)")
     if not s.api_base_url.endswith("/"):
         out.append("slack.api_base_url: must end with '/', e.g. https://slack.com/api/")
+    if not settings.discord.api_base_url.startswith(("https://", "http://")):
+        out.append("discord.api_base_url: expected an http(s) URL, e.g. https://discord.com/api/v10")
+    if not settings.discord.gateway_url.startswith(("wss://", "ws://")):
+        out.append("discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/")
     if settings.discord.token is not None and settings.discord.application_id is None:
         out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
     if settings.database_url and not settings.database_url.startswith("sqlite:///"):

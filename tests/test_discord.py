@@ -215,3 +215,41 @@ async def test_sync_registers_the_tree_to_one_server_or_globally(service, discor
     assert [c.path for c in calls] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands",
                                       f"/applications/{APP_ID}/commands"]
     assert sorted(c["name"] for c in calls[1].body) == sorted(names)
+
+
+async def test_rest_and_gateway_go_to_the_configured_urls(service, discord_recorder, discord_gateway,
+                                                           discord_settings, monkeypatch):
+    import asyncio
+
+    import discord
+
+    from bot.discord.client import DiscordAdapter
+
+    from .discord_harness import BOT_ID, message_payload, user
+
+    # discord.py's own default would be used if the settings were ignored: make that fail loudly
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")
+    settings = discord_settings(api_base_url=discord_recorder.base + "/", gateway_url=discord_gateway.url)
+    adapter = DiscordAdapter(service, settings)
+    running = asyncio.create_task(adapter.client.start("test-token"))
+    try:
+        await asyncio.wait_for(adapter.ready(), 15)
+        assert [c.kind for c in discord_recorder.calls[:2]] == ["login", "app_info"]
+        [identify] = discord_gateway.identified
+        assert identify["token"] == "test-token" and identify["intents"] == adapter.client.intents.value
+        await discord_gateway.dispatch("MESSAGE_CREATE", message_payload(
+            "1300000000000000001", f"<@{BOT_ID}> troop estimates?", mentions=[user(BOT_ID, "briefbot", bot=True)]))
+        [reply] = await discord_recorder.wait_for("message")
+        assert reply.path == f"/channels/{CHANNEL_ID}/messages" and "12,000" in embed_text(reply.body["embeds"][0])
+    finally:
+        await adapter.client.close()
+        await running
+
+
+def test_discord_urls_in_the_settings(discord_settings):
+    from bot.settings import DiscordSettings, problems, load_settings
+
+    assert DiscordSettings(api_base_url="http://127.0.0.1:8080/api/v10/").api_base_url == "http://127.0.0.1:8080/api/v10"
+    s = load_settings(None, discord={"api_base_url": "discord.com/api", "gateway_url": "https://gateway"})
+    assert problems(s)[:2] == ["discord.api_base_url: expected an http(s) URL, e.g. https://discord.com/api/v10",
+                               "discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/"]

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from briefings.errors import BriefingError
@@ -47,10 +48,22 @@ def intents() -> discord.Intents:
     return i
 
 
+def point_at(settings: DiscordSettings) -> None:
+    """Send REST calls (webhooks and interaction callbacks too) to ``api_base_url`` and open the
+    gateway at ``gateway_url``: a stand-in, a proxy, or Discord itself.
+
+    discord.py reads both from class attributes, so this holds for the whole process (which
+    runs one Discord client).
+    """
+    discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
 class DiscordAdapter:
     def __init__(self, service: BriefingService, settings: DiscordSettings, subscriptions: Any = None):
         self.service = service
         self.settings = settings
+        point_at(settings)
         self.client = discord.Client(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
                                      application_id=settings.application_id)
         self.tree = app_commands.CommandTree(self.client)
