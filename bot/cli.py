@@ -215,7 +215,7 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
         if not getattr(settings, p).configured:
             raise click.ClickException(f"{p} has no credentials; set {CREDENTIALS[p]}")
     logs.setup(settings.log_level, settings.log_format, settings.secret_values())
-    asyncio.run(run_bot(settings, obj.service, chosen))
+    sys.exit(asyncio.run(run_bot(settings, obj.service, chosen)))
 
 
 @main.group()

@@ -47,6 +47,7 @@ class DiscordRecorder:
     def __init__(self):
         self.calls: list[Call] = []
         self.rate_limits: dict[str, int] = {}
+        self.refuse_login = False  # answer /users/@me with 401, as Discord does for a bad token
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._ids = 1_200_000_000_000_000_000
@@ -90,6 +91,8 @@ class DiscordRecorder:
                                                    "X-RateLimit-Scope": "user", "Retry-After": "1",
                                                    "Via": "1.1 google"})
         await self._record(Call(kind, path, body))
+        if kind == "login" and self.refuse_login:
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         if kind == "login":
             return self._json(user(BOT_ID, "briefbot", bot=True))
         if kind == "app_info":

@@ -7,8 +7,8 @@ import pytest
 from bot.discord import embeds as discord_embeds
 from bot.discord.admin import PERMISSIONS, invite_url
 
-from .factories import long_answer
 from .discord_harness import APP_ID, CHANNEL_ID, DM_CHANNEL_ID
+from .factories import long_answer
 
 SNAPSHOT = Path(__file__).parent / "data" / "discord_commands.json"
 
@@ -63,6 +63,7 @@ async def test_private_answers_are_ephemeral(discord_bot):
 
 async def test_server_default_can_make_answers_ephemeral(service, discord_recorder, discord_settings):
     from bot.discord.client import DiscordAdapter
+
     from .discord_harness import start_harness
 
     h = await start_harness(DiscordAdapter(service, discord_settings(ephemeral_answers=True)), discord_recorder)
@@ -158,9 +159,9 @@ def test_command_tree_matches_the_snapshot(service, store, discord_settings):
     """The tree as `briefbot run` registers it: the adapter's commands and the scheduler's."""
     from datetime import timedelta
 
-    from briefings.subscriptions import SubscriptionStore
     from bot.discord.client import DiscordAdapter
     from bot.scheduler import BriefingScheduler
+    from briefings.subscriptions import SubscriptionStore
 
     scheduler = BriefingScheduler(service, SubscriptionStore(store.conn), grace=timedelta(hours=1))
     adapter = DiscordAdapter(service, discord_settings(), scheduler.commands)
@@ -247,7 +248,7 @@ async def test_rest_and_gateway_go_to_the_configured_urls(service, discord_recor
 
 
 def test_discord_urls_in_the_settings(discord_settings):
-    from bot.settings import DiscordSettings, problems, load_settings
+    from bot.settings import DiscordSettings, load_settings, problems
 
     assert DiscordSettings(api_base_url="http://127.0.0.1:8080/api/v10/").api_base_url == "http://127.0.0.1:8080/api/v10"
     s = load_settings(None, discord={"api_base_url": "discord.com/api", "gateway_url": "https://gateway"})

@@ -6,42 +6,15 @@ import json
 import os
 import re
 import signal
-import socket
 import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
+from .processes import ROOT, Lines, free_port
 from .slack_harness import SIGNING_SECRET, SlackHarness
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-1111-2222-secretvalue"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Lines:
-    """Collects a process's stderr lines; ``wait_for`` awaits one containing a text."""
-
-    def __init__(self, stream):
-        self.lines: list[str] = []
-        self._changed = asyncio.Condition()
-        self.task = asyncio.create_task(self._read(stream))
-
-    async def _read(self, stream):
-        async for raw in stream:
-            async with self._changed:
-                self.lines.append(raw.decode(errors="replace").rstrip())
-                self._changed.notify_all()
-
-    async def wait_for(self, text: str, timeout: float = 30) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: any(text in ln for ln in self.lines)), timeout)
 
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
@@ -75,6 +48,7 @@ async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(
     try:
         await log.wait_for("briefbot is running (slack)")
         assert any("scheduler started" in ln for ln in log.lines)
+        await log.wait_for(f"Slack: serving /slack/events on 127.0.0.1:{port}")
         client = SlackHarness(None, slack_recorder)
         client.url = f"http://127.0.0.1:{port}/slack/events"
         from aiohttp import ClientSession

@@ -25,6 +25,7 @@ from .commands import QuestionCommands
 from .sender import DiscordSender
 
 log = logging.getLogger(__name__)
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # the bot never joins voice
 APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
 
 

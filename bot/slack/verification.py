@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Union
 
-from slack_bolt.middleware.request_verification.async_request_verification import AsyncRequestVerification
+from slack_bolt.middleware.request_verification.async_request_verification import (
+    AsyncRequestVerification,
+)
 from slack_sdk.signature import SignatureVerifier
 
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, ASCII digits only
