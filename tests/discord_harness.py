@@ -48,6 +48,7 @@ class DiscordRecorder:
         self.calls: list[Call] = []
         self.rate_limits: dict[str, int] = {}
         self.refuse_login = False  # answer /users/@me with 401, as Discord does for a bad token
+        self.users: dict[int, str] = {}  # GET /users/{id}: known people (others are 404)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._ids = 1_200_000_000_000_000_000
@@ -95,6 +96,11 @@ class DiscordRecorder:
             return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         if kind == "login":
             return self._json(user(BOT_ID, "briefbot", bot=True))
+        if kind == "user":
+            uid = int(path.rsplit("/", 1)[1])
+            if uid not in self.users:
+                return self._json({"message": "Unknown User", "code": 10013}, status=404)
+            return self._json(user(uid, self.users[uid]))
         if kind == "app_info":
             return self._json({"id": str(APP_ID), "name": "briefbot", "description": "", "icon": None,
                                "bot_public": True, "bot_require_code_grant": False, "verify_key": "k",
@@ -118,6 +124,8 @@ class DiscordRecorder:
             return "login"
         if path == "/oauth2/applications/@me":
             return "app_info"
+        if method == "GET" and path.startswith("/users/") and path.rsplit("/", 1)[1].isdigit():
+            return "user"
         if path.startswith("/interactions/") and path.endswith("/callback"):
             return "callback"
         if path.startswith("/webhooks/") and path.endswith("/messages/@original"):

@@ -166,12 +166,18 @@ async def test_quotes_and_questions_cannot_ping(slack, store, tmp_path):
     article.write_text("Harbour news\n\nThe harbour master wrote “<!channel> @everyone <@U999> evacuate now” "
                        "in a note about 40 ferries, officials said.\n")
     slack.adapter.service.ingest([str(article)])
-    await slack.command("<!here> how many ferries?")
+    # <!everyone> is markup (made plain text); "&lt;!here&gt;" is what Slack sends for a typed "<!here>"
+    await slack.command("how many ferries? <!everyone> &lt;!here&gt;")
     [post] = await slack.recorder.wait_for("respond")
     raw = json.dumps(post.body)
-    for bad in ("<!channel>", "<!here>", "<@U999>"):
+    for bad in ("<!channel>", "<!here>", "<!everyone>", "<@U999>"):
         assert bad not in raw
-    assert "&lt;!channel&gt;" in raw and "&lt;!here&gt;" in raw and "40 ferries" in raw
+    assert "&lt;!channel&gt;" in raw and "40 ferries" in raw
+    [echo] = [e for b in post.body["blocks"] if b["type"] == "context" for e in b["elements"] if "asked:" in e["text"]]
+    assert echo == {"type": "mrkdwn", "text": "<@U1> asked: how many ferries? @everyone &lt;!here&gt;",
+                    "verbatim": True}  # verbatim: Slack does not turn the bare @everyone into a mention
+    assert all(e.get("verbatim") for b in post.body["blocks"] for e in b.get("elements", []) + [b.get("text") or {}]
+               if e.get("type") == "mrkdwn")
 
 
 def test_long_answers_split_between_points_within_limits():

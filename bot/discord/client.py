@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any
 
 import discord
@@ -22,6 +21,7 @@ from briefings.service import BriefingService
 from ..settings import DiscordSettings
 from . import embeds
 from .commands import QuestionCommands
+from .markup import Names
 from .sender import DiscordSender
 
 log = logging.getLogger(__name__)
@@ -70,10 +70,11 @@ class DiscordAdapter:
         self.tree = app_commands.CommandTree(self.client)
         self.tree.on_error = self.on_tree_error
         self.sender = DiscordSender(self.client)
+        self.names = Names(self.client)
         self._ready = asyncio.Event()
         self.client.event(self.on_ready)
         self.client.event(self.on_message)
-        QuestionCommands(service, settings).register(self.tree)
+        QuestionCommands(service, settings, self.names).register(self.tree)
         if subscriptions is not None:
             subscriptions.register_discord(self.tree)
 
@@ -106,9 +107,8 @@ class DiscordAdapter:
             return
         if not isinstance(message.channel, discord.DMChannel) and me not in message.mentions:
             return  # in a server, only messages that mention the bot are for it
-        text = re.sub(rf"<@!?{me.id}>", " ", message.content)
-        text = " ".join(text.split())
         try:
+            text = await self.names.plain(message.content, message=message)
             if not text or text.lower() == "help":
                 pages = [embeds.help_embed()]
             elif text.lower() == "sources":

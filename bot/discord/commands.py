@@ -12,12 +12,14 @@ from briefings.service import BriefingService
 
 from ..settings import DiscordSettings
 from . import embeds
+from .markup import Names
 
 
 class QuestionCommands:
-    def __init__(self, service: BriefingService, settings: DiscordSettings):
+    def __init__(self, service: BriefingService, settings: DiscordSettings, names: Names):
         self.service = service
         self.settings = settings
+        self.names = names  # mentions, channels, emoji in a question -> plain text
 
     def register(self, tree: app_commands.CommandTree) -> None:
         @tree.command(name="ask", description="Ask a question; every point cites its sentence.")
@@ -27,13 +29,15 @@ class QuestionCommands:
                       private: bool | None = None) -> None:
             ephemeral = self.settings.ephemeral_answers if private is None else private
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            question = await self.names.plain(question, guild=interaction.guild)
             await _follow_up(interaction, embeds.answer_embeds(await self.service.answer(question)), ephemeral)
 
         @tree.command(name="brief", description="Today's briefing, optionally on one topic.")
         @app_commands.describe(topic="Only claims about this (suggestions come from the store)")
         async def brief(interaction: discord.Interaction, topic: app_commands.Range[str, 1, 200] | None = None) -> None:
             await interaction.response.defer(thinking=True)
-            briefing = await self.service.build_briefing(topic=topic)
+            topic = await self.names.plain(topic, guild=interaction.guild) if topic else None
+            briefing = await self.service.build_briefing(topic=topic or None)
             await _follow_up(interaction, embeds.briefing_embeds(briefing), False)
 
         @brief.autocomplete("topic")

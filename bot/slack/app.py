@@ -9,7 +9,6 @@ Every request is acknowledged at once; the answer follows through the response_u
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Protocol
@@ -24,13 +23,12 @@ from briefings.errors import BriefingError
 from briefings.service import BriefingService
 
 from ..settings import SlackSettings
-from . import blocks
+from . import blocks, markup
 from .reply import Reply, api_error
 from .sender import SlackSender
 from .verification import StrictRequestVerification
 
 log = logging.getLogger(__name__)
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 class Subscriptions(Protocol):
@@ -75,6 +73,7 @@ class SlackAdapter:
                             request_verification_enabled=False, process_before_response=False,
                             before_authorize=StrictRequestVerification(secret) if http else None)
         self.sender = SlackSender(client)
+        self.names = markup.UserNames(client)
         self.app.middleware(self._drop_retried_events)
         self.app.command("/brief")(self._on_command)
         self.app.event("app_mention")(self._on_mention)
@@ -89,24 +88,28 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")
         return await next()
 
-    async def _on_command(self, ack, command: dict, client: AsyncWebClient) -> None:
+    async def _on_command(self, ack, command: dict, client: AsyncWebClient, context) -> None:
         await ack()
         reply = Reply(client, channel=command.get("channel_id"), user=command.get("user_id"),
                       response_url=command.get("response_url"), public=not self.settings.ephemeral_answers)
-        await self._handle(command.get("text") or "", reply, command, allow_subscriptions=True)
+        await self._handle(await self._plain(command.get("text"), context), reply, command, allow_subscriptions=True)
 
-    async def _on_mention(self, event: dict, client: AsyncWebClient) -> None:
+    async def _on_mention(self, event: dict, client: AsyncWebClient, context) -> None:
         reply = Reply(client, channel=event["channel"], thread_ts=event.get("thread_ts") or event.get("ts"),
                       user=event.get("user"))
-        await self._handle(MENTION.sub(" ", event.get("text") or ""), reply, event, allow_subscriptions=False,
+        await self._handle(await self._plain(event.get("text"), context), reply, event, allow_subscriptions=False,
                            empty_is_help=True)
 
-    async def _on_message(self, event: dict, client: AsyncWebClient) -> None:
+    async def _on_message(self, event: dict, client: AsyncWebClient, context) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         reply = Reply(client, channel=event["channel"], user=event.get("user"))
-        await self._handle(MENTION.sub(" ", event.get("text") or ""), reply, event, allow_subscriptions=False,
+        await self._handle(await self._plain(event.get("text"), context), reply, event, allow_subscriptions=False,
                            empty_is_help=True)
+
+    async def _plain(self, text: str | None, context) -> str:
+        """Slack markup (mentions, channels, links) as the plain text the core reads."""
+        return await markup.plain_text(text or "", self.names, context.get("bot_user_id"))
 
     async def _on_error(self, error: Exception, body: dict) -> None:
         log.error("unhandled error for a %s request: %s", body.get("type") or body.get("command"), error,
