@@ -60,8 +60,8 @@ async def test_a_refused_slack_token_stops_slack_with_one_clear_line(slack_recor
     slack_recorder.answers[method] = {"ok": False, "error": error}
     async with Bot(tmp_path, seeded_db, slack_env(f"{slack_recorder.url}/api/")) as bot:
         assert await bot.exited() == 1  # Slack was the only platform: nothing left to run
-    [line] = bot.log.having(says)
-    assert "BRIEFBOT_SLACK__" in line and "Slack is stopped" in line
+    [line] = bot.log.having(error)  # one line, and it says what to fix
+    assert says in line and "BRIEFBOT_SLACK__" in line and "Slack is stopped" in line
     assert bot.log.having("scheduler started") and bot.log.having("no platform is left running")
     assert len(slack_recorder.of(method)) == 1  # refused once, never retried
     assert_quiet(bot)
@@ -136,7 +136,8 @@ async def test_a_refused_discord_token_stops_discord_with_one_line(discord_recor
     env = discord_env(discord_recorder.base, f"ws://127.0.0.1:{free_port()}/")
     async with Bot(tmp_path, seeded_db, env) as bot:
         assert await bot.exited() == 1
-    [line] = bot.log.having("Discord refused the token (401 at login)")
+    [line] = bot.log.having("401")
+    assert "Discord refused the token (401 at login)" in line
     assert "BRIEFBOT_DISCORD__TOKEN" in line and "Discord is stopped" in line
     assert len(discord_recorder.of("login")) == 1
     assert_quiet(bot)
@@ -146,7 +147,8 @@ async def test_the_gateway_refusing_the_token_stops_discord(discord_recorder, di
     discord_gateway.refuse = 4004
     async with Bot(tmp_path, seeded_db, discord_env(discord_recorder.base, discord_gateway.url)) as bot:
         assert await bot.exited() == 1
-    assert bot.log.having("Discord refused the token (authentication failed)")
+    [line] = bot.log.having("4004")
+    assert "Discord refused the token (authentication failed)" in line and "Discord is stopped" in line
     assert len(discord_gateway.identified) == 1
     assert_quiet(bot)
 

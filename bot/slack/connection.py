@@ -71,19 +71,18 @@ class SlackConnection:
             raise
 
     async def _open_socket(self) -> None:
-        self._handler = AsyncSocketModeHandler(self.adapter.app, self.settings.app_token.get_secret_value(),
-                                               logger=SOCKET_LOG)
-        client = self._handler.client
-        try:
-            url = await client.issue_new_wss_url()
+        app_token = self.settings.app_token.get_secret_value()
+        try:  # asked here rather than by the Socket Mode client, which logs each refusal at length
+            opened = await self.adapter.app.client.apps_connections_open(app_token=app_token)
         except SlackApiError as e:
             if api_error(e) in TOKEN_REFUSED:
                 raise Refused(f"Slack refused the app-level token ({api_error(e)}); set slack.app_token "
                               "(BRIEFBOT_SLACK__APP_TOKEN) to an app-level token, xapp-..., with "
                               "connections:write") from None
             raise
-        client.wss_uri = url
-        await asyncio.wait_for(client.connect(), CONNECT_TIMEOUT)
+        self._handler = AsyncSocketModeHandler(self.adapter.app, app_token, logger=SOCKET_LOG)
+        self._handler.client.wss_uri = opened["url"]
+        await asyncio.wait_for(self._handler.client.connect(), CONNECT_TIMEOUT)
         log.info("Slack: connected in Socket Mode")
 
     async def _serve(self) -> None:
