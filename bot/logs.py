@@ -148,4 +148,6 @@ def setup(level: str | int, fmt: Format = "text", secrets: Iterable[str] = (), s
     handler.addFilter(RedactSecrets())
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler reports every job it runs at INFO (each minute's sweep); keep that for DEBUG
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
     return handler

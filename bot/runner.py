@@ -119,6 +119,6 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
 def _report_end(conn: Connection, task: asyncio.Task, others: bool) -> None:
     exc = task.exception()
     if isinstance(exc, Refused):
-        log.error("%s: %s. %s is stopped%s.", conn.name, exc, conn.name, "; the rest keeps running" if others else "")
+        log.error("%s. %s is stopped%s.", exc, conn.name, "; the rest keeps running" if others else "")
     elif exc is not None:  # a bug: the retry loop only ends on Refused
         log.error("%s stopped unexpectedly", conn.name, exc_info=exc)
