@@ -69,9 +69,9 @@ def absolute_sqlite_url(url: str, base: Path) -> str:
 class RelativeTomlSource(TomlConfigSettingsSource):
     """The TOML settings file, its relative paths read relative to the file itself."""
 
-    def _read_file(self, file_path: Path) -> dict[str, Any]:
-        data = super()._read_file(file_path)
-        base = file_path.resolve().parent
+    def __call__(self) -> dict[str, Any]:
+        data = dict(super().__call__())
+        base = Path(self.toml_file_path).resolve().parent
         for key in PATH_KEYS:
             if isinstance(data.get(key), str) and data[key]:
                 data[key] = str(absolute(Path(data[key]), base))
