@@ -90,7 +90,8 @@ async def test_a_signal_while_connecting_stops_within_10_seconds(slack_recorder,
     assert_quiet(bot)
 
 
-async def test_socket_mode_answers_while_running_and_stops_on_sigterm(slack_recorder, seeded_db, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_socket_mode_answers_while_running_and_stops_on_a_signal(slack_recorder, seeded_db, tmp_path, sig):
     async with Bot(tmp_path, seeded_db, slack_env(f"{slack_recorder.url}/api/")) as bot:
         await bot.wait_for("Slack: connected in Socket Mode")
         await slack_recorder.push({
@@ -102,12 +103,13 @@ async def test_socket_mode_answers_while_running_and_stops_on_sigterm(slack_reco
         assert ack.body["envelope_id"] == "env-1"
         [answer] = await slack_recorder.wait_for("respond")
         assert "12,000" in answer.body["text"]
-        code, took = await bot.stop()
+        code, took = await bot.stop(sig)
     assert code == 0 and took < STOP_WITHIN and bot.log.having("stopped")
     assert_quiet(bot)
 
 
-async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, seeded_db, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, seeded_db, tmp_path, sig):
     from briefings.store import SQLiteStore
     from briefings.subscriptions import SubscriptionStore
 
@@ -125,7 +127,7 @@ async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, see
     async with Bot(tmp_path, seeded_db, env) as bot:
         [post] = await slack_recorder.wait_for("chat.postMessage", timeout=30)
         assert post.body["channel"] == "C9"
-        code, took = await bot.stop()
+        code, took = await bot.stop(sig)
     assert code == 0 and took < STOP_WITHIN
     assert bot.log.having("0 deliveries finished, 1 left claimed for retry"), "\n".join(bot.lines)
     assert_quiet(bot)
