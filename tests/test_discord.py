@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import discord_embeds
-
-from .factories import long_answer
-from bot.discord_adapter import PERMISSIONS, invite_url
+from bot.discord import embeds as discord_embeds
+from bot.discord.admin import PERMISSIONS, invite_url
 
 from .discord_harness import APP_ID, CHANNEL_ID, DM_CHANNEL_ID
+from .factories import long_answer
 
 SNAPSHOT = Path(__file__).parent / "data" / "discord_commands.json"
 
@@ -63,7 +62,8 @@ async def test_private_answers_are_ephemeral(discord_bot):
 
 
 async def test_server_default_can_make_answers_ephemeral(service, discord_recorder, discord_settings):
-    from bot.discord_adapter import DiscordAdapter
+    from bot.discord.client import DiscordAdapter
+
     from .discord_harness import start_harness
 
     h = await start_harness(DiscordAdapter(service, discord_settings(ephemeral_answers=True)), discord_recorder)
@@ -159,9 +159,9 @@ def test_command_tree_matches_the_snapshot(service, store, discord_settings):
     """The tree as `briefbot run` registers it: the adapter's commands and the scheduler's."""
     from datetime import timedelta
 
-    from briefings.subscriptions import SubscriptionStore
-    from bot.discord_adapter import DiscordAdapter
+    from bot.discord.client import DiscordAdapter
     from bot.scheduler import BriefingScheduler
+    from briefings.subscriptions import SubscriptionStore
 
     scheduler = BriefingScheduler(service, SubscriptionStore(store.conn), grace=timedelta(hours=1))
     adapter = DiscordAdapter(service, discord_settings(), scheduler.commands)
@@ -196,7 +196,7 @@ def test_invite_url_asks_only_for_what_the_bot_uses():
 
 
 def test_intents_are_minimal():
-    from bot.discord_adapter import intents
+    from bot.discord.client import intents
 
     i = intents()
     assert i.guild_messages and i.dm_messages and i.guilds
@@ -204,7 +204,8 @@ def test_intents_are_minimal():
 
 
 async def test_sync_registers_the_tree_to_one_server_or_globally(service, discord_recorder, discord_settings):
-    from bot.discord_adapter import DiscordAdapter, sync_commands
+    from bot.discord.admin import sync_commands
+    from bot.discord.client import DiscordAdapter
 
     from .discord_harness import GUILD_ID
 
@@ -215,3 +216,41 @@ async def test_sync_registers_the_tree_to_one_server_or_globally(service, discor
     assert [c.path for c in calls] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands",
                                       f"/applications/{APP_ID}/commands"]
     assert sorted(c["name"] for c in calls[1].body) == sorted(names)
+
+
+async def test_rest_and_gateway_go_to_the_configured_urls(service, discord_recorder, discord_gateway,
+                                                           discord_settings, monkeypatch):
+    import asyncio
+
+    import discord
+
+    from bot.discord.client import DiscordAdapter
+
+    from .discord_harness import BOT_ID, message_payload, user
+
+    # discord.py's own default would be used if the settings were ignored: make that fail loudly
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")
+    settings = discord_settings(api_base_url=discord_recorder.base + "/", gateway_url=discord_gateway.url)
+    adapter = DiscordAdapter(service, settings)
+    running = asyncio.create_task(adapter.client.start("test-token"))
+    try:
+        await asyncio.wait_for(adapter.ready(), 15)
+        assert [c.kind for c in discord_recorder.calls[:2]] == ["login", "app_info"]
+        [identify] = discord_gateway.identified
+        assert identify["token"] == "test-token" and identify["intents"] == adapter.client.intents.value
+        await discord_gateway.dispatch("MESSAGE_CREATE", message_payload(
+            "1300000000000000001", f"<@{BOT_ID}> troop estimates?", mentions=[user(BOT_ID, "briefbot", bot=True)]))
+        [reply] = await discord_recorder.wait_for("message")
+        assert reply.path == f"/channels/{CHANNEL_ID}/messages" and "12,000" in embed_text(reply.body["embeds"][0])
+    finally:
+        await adapter.client.close()
+        await running
+
+
+def test_discord_urls_in_the_settings(discord_settings):
+    from bot.settings import DiscordSettings, load_settings, problems
+
+    assert DiscordSettings(api_base_url="http://127.0.0.1:8080/api/v10/").api_base_url == "http://127.0.0.1:8080/api/v10"
+    s = load_settings(None, discord={"api_base_url": "discord.com/api", "gateway_url": "https://gateway"})
+    assert problems(s)[:2] == ["discord.api_base_url: expected an http(s) URL, e.g. https://discord.com/api/v10",
+                               "discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/"]

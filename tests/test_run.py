@@ -2,49 +2,43 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import json
 import os
+import re
 import signal
-import socket
 import sys
-from pathlib import Path
+from datetime import datetime
 
-from bot.logs import RedactSecrets
+import pytest
 
+from .processes import ROOT, Lines, free_port
 from .slack_harness import SIGNING_SECRET, SlackHarness
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-1111-2222-secretvalue"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
 
 
-class Lines:
-    """Collects a process's stderr lines; ``wait_for`` awaits one containing a text."""
-
-    def __init__(self, stream):
-        self.lines: list[str] = []
-        self._changed = asyncio.Condition()
-        self.task = asyncio.create_task(self._read(stream))
-
-    async def _read(self, stream):
-        async for raw in stream:
-            async with self._changed:
-                self.lines.append(raw.decode(errors="replace").rstrip())
-                self._changed.notify_all()
-
-    async def wait_for(self, text: str, timeout: float = 30) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: any(text in ln for ln in self.lines)), timeout)
+def assert_log_format(lines: list[str], fmt: str) -> None:
+    """Every line is timestamped text (or a traceback under one), or one JSON object."""
+    assert lines
+    if fmt == "json":
+        for line in lines:
+            record = json.loads(line)
+            assert {"time", "level", "logger", "message"} <= set(record), line
+            assert datetime.fromisoformat(record["time"]).tzinfo is not None
+    else:
+        assert STAMP.match(lines[0]), lines[0]
+        for line in lines:
+            assert STAMP.match(line), line  # (no tracebacks are expected here)
 
 
-async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(slack_recorder, tmp_path):
+@pytest.mark.parametrize("fmt", ["text", "json"])
+async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(slack_recorder, tmp_path, fmt):
     port = free_port()
     env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "data"), "BRIEFBOT_LOG_LEVEL": "INFO",
+           "BRIEFBOT_LOG_FORMAT": fmt,
            "BRIEFBOT_SLACK__MODE": "http", "BRIEFBOT_SLACK__BOT_TOKEN": TOKEN,
            "BRIEFBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET, "BRIEFBOT_SLACK__HOST": "127.0.0.1",
            "BRIEFBOT_SLACK__PORT": str(port), "BRIEFBOT_SLACK__API_BASE_URL": f"{slack_recorder.url}/api/"}
@@ -54,6 +48,7 @@ async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(
     try:
         await log.wait_for("briefbot is running (slack)")
         assert any("scheduler started" in ln for ln in log.lines)
+        await log.wait_for(f"Slack: serving /slack/events on 127.0.0.1:{port}")
         client = SlackHarness(None, slack_recorder)
         client.url = f"http://127.0.0.1:{port}/slack/events"
         from aiohttp import ClientSession
@@ -75,14 +70,40 @@ async def test_run_serves_slack_with_the_scheduler_and_stops_cleanly_on_sigterm(
         await log.task
         assert any("shutting down" in ln for ln in log.lines)
         assert not any(TOKEN in ln or SIGNING_SECRET in ln for ln in log.lines)
+        assert_log_format(log.lines, fmt)
     finally:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
 
 
-def test_log_filter_masks_tokens_and_configured_secrets():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "body: token=abc123&x=1 %s %s", (TOKEN, "s3cret-value"),
-                               None)
-    RedactSecrets(["s3cret-value"]).filter(record)
-    assert record.getMessage() == "body: token=[redacted]&x=1 [redacted] [redacted]"
+@pytest.mark.parametrize("env, problem", [
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": "not-a-token"}, "slack.bot_token: expected a bot token starting with xoxb-"),
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": TOKEN, "BRIEFBOT_SLACK__PORT": "70000"},
+     "slack.port: Input should be less than or equal to 65535"),
+    ({"BRIEFBOT_SLACK__BOT_TOKEN": TOKEN, "BRIEFBOT_DISCORD__TOKEN": "discord-token-value"},
+     "discord.application_id: required with a token"),
+])
+async def test_run_refuses_settings_that_config_check_rejects(tmp_path, env, problem):
+    port = free_port()
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "data"), "BRIEFBOT_SLACK__MODE": "http",
+           "BRIEFBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET, "BRIEFBOT_SLACK__HOST": "127.0.0.1",
+           "BRIEFBOT_SLACK__PORT": str(port), "BRIEFBOT_SLACK__API_BASE_URL": "http://127.0.0.1:9/api/", **env}
+    check = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "config", "check", cwd=ROOT,
+                                                 env=env, stderr=asyncio.subprocess.PIPE)
+    _, check_err = await asyncio.wait_for(check.communicate(), 60)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+                                                stderr=asyncio.subprocess.PIPE)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert check.returncode == 1 and problem in check_err.decode()
+    assert proc.returncode == 1, err.decode()
+    text = err.decode()
+    assert problem in text and "not starting" in text
+    # the same problems, in the same words, as config check
+    assert [ln for ln in check_err.decode().splitlines()] == [ln for ln in text.splitlines()][:-1]
+    assert "not-a-token" not in text and "discord-token-value" not in text

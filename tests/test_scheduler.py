@@ -11,7 +11,7 @@ from briefings.errors import BadInput
 from briefings.service import BriefingService
 from briefings.store import SQLiteStore
 from briefings.subscriptions import SubscriptionStore, parse_time, parse_timezone
-from bot.schedule_time import DailyTrigger, latest_slot, slot_on
+from bot.scheduler.schedule_time import DailyTrigger, latest_slot, slot_on
 from bot.scheduler import BriefingScheduler, ChannelGone
 
 UTC = timezone.utc

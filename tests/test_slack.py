@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot import slack_blocks
+from bot.slack import blocks as slack_blocks
 
 from .factories import long_answer
 
@@ -65,7 +65,7 @@ async def test_the_acknowledgement_does_not_wait_for_the_answer(slack, service, 
 
 
 async def test_ephemeral_setting_and_errors_only_to_the_asker(service, slack_recorder, slack_settings):
-    from bot.slack_adapter import SlackAdapter
+    from bot.slack.app import SlackAdapter
     from .slack_harness import SlackHarness
 
     h = SlackHarness(SlackAdapter(service, slack_settings(ephemeral_answers=True)), slack_recorder)
@@ -140,6 +140,19 @@ async def test_unsigned_or_stale_requests_are_refused_and_reach_no_handler(slack
     assert len(posts) == 1 and "/brief QUESTION" in text_of(posts[0].body)
 
 
+@pytest.mark.parametrize("timestamp", ["not-a-number", "", "1e9", "12345678901234567890123", " 17000", "١٧٠٠"])
+async def test_a_malformed_timestamp_is_refused_like_any_bad_signature(slack, timestamp):
+    body = slack.command_body("/brief", "troop estimates?")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": timestamp,
+               "X-Slack-Signature": "v0=" + "0" * 64}
+    async with slack._session.post(slack.url, data=body.encode(), headers=headers) as r:
+        assert r.status == 401
+    assert slack.recorder.calls == []  # refused before authorisation: not even auth.test
+    await slack.command("help")
+    posts = await slack.recorder.wait_for("respond")
+    assert len(posts) == 1
+
+
 async def test_rate_limited_post_is_retried_and_arrives_once(slack):
     slack.recorder.fail_next("chat.postMessage", 429, {"Retry-After": "0"})
     await slack.mention("troop estimates?")
@@ -153,12 +166,18 @@ async def test_quotes_and_questions_cannot_ping(slack, store, tmp_path):
     article.write_text("Harbour news\n\nThe harbour master wrote “<!channel> @everyone <@U999> evacuate now” "
                        "in a note about 40 ferries, officials said.\n")
     slack.adapter.service.ingest([str(article)])
-    await slack.command("<!here> how many ferries?")
+    # <!everyone> is markup (made plain text); "&lt;!here&gt;" is what Slack sends for a typed "<!here>"
+    await slack.command("how many ferries? <!everyone> &lt;!here&gt;")
     [post] = await slack.recorder.wait_for("respond")
     raw = json.dumps(post.body)
-    for bad in ("<!channel>", "<!here>", "<@U999>"):
+    for bad in ("<!channel>", "<!here>", "<!everyone>", "<@U999>"):
         assert bad not in raw
-    assert "&lt;!channel&gt;" in raw and "&lt;!here&gt;" in raw and "40 ferries" in raw
+    assert "&lt;!channel&gt;" in raw and "40 ferries" in raw
+    [echo] = [e for b in post.body["blocks"] if b["type"] == "context" for e in b["elements"] if "asked:" in e["text"]]
+    assert echo == {"type": "mrkdwn", "text": "<@U1> asked: how many ferries? @everyone &lt;!here&gt;",
+                    "verbatim": True}  # verbatim: Slack does not turn the bare @everyone into a mention
+    assert all(e.get("verbatim") for b in post.body["blocks"] for e in b.get("elements", []) + [b.get("text") or {}]
+               if e.get("type") == "mrkdwn")
 
 
 def test_long_answers_split_between_points_within_limits():
@@ -180,7 +199,7 @@ def test_long_answers_split_between_points_within_limits():
 
 def test_socket_mode_wires_the_same_listeners(service):
     from bot.settings import SlackSettings
-    from bot.slack_adapter import SlackAdapter
+    from bot.slack.app import SlackAdapter
 
     http = SlackAdapter(service, SlackSettings(bot_token="xoxb-x", signing_secret="s", mode="http"))
     socket = SlackAdapter(service, SlackSettings(bot_token="xoxb-x", app_token="xapp-x", mode="socket"))

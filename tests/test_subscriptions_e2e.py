@@ -9,9 +9,9 @@ import pytest
 from briefings.service import BriefingService
 from briefings.store import SQLiteStore
 from briefings.subscriptions import SubscriptionStore
-from bot.discord_adapter import DiscordAdapter
+from bot.discord.client import DiscordAdapter
 from bot.scheduler import BriefingScheduler
-from bot.slack_adapter import SlackAdapter
+from bot.slack.app import SlackAdapter
 
 from .discord_harness import CHANNEL_ID, start_harness
 from .slack_harness import SlackHarness
@@ -33,7 +33,7 @@ def scheduler(store):
 @pytest.fixture
 async def slack_with_subscriptions(scheduler, slack_recorder, slack_settings):
     adapter = SlackAdapter(scheduler.service, slack_settings(), scheduler.commands)
-    scheduler.attach({"slack": adapter})
+    scheduler.attach({"slack": adapter.sender})
     h = SlackHarness(adapter, slack_recorder)
     await h.start()
     yield h
@@ -116,7 +116,7 @@ async def test_slack_standing_question_and_unsubscribe(slack_with_subscriptions,
 @pytest.fixture
 async def discord_with_subscriptions(scheduler, discord_recorder, discord_settings):
     adapter = DiscordAdapter(scheduler.service, discord_settings(), scheduler.commands)
-    scheduler.attach({"discord": adapter})
+    scheduler.attach({"discord": adapter.sender})
     h = await start_harness(adapter, discord_recorder)
     yield h
     await adapter.client.close()

@@ -13,7 +13,7 @@ import discord
 
 from briefings.types import Answer, Briefing, Document, Source
 
-from .paging import Unit, answer_units, briefing_units, cited, paginate, point_line
+from ..paging import Unit, answer_units, briefing_units, cited, paginate, point_line
 
 TITLE = 256
 DESCRIPTION = 4096

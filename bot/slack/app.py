@@ -1,5 +1,5 @@
-"""Slack adapter: Bolt listeners that turn a slash command, a mention or a DM into one call
-on the core's service, and the result into Block Kit messages.
+"""The Bolt app: a slash command, a mention or a DM becomes one call on the core's service,
+and the result Block Kit messages.
 
 /brief [question | help | sources | subscribe ... | unsubscribe | subscriptions]
 
@@ -9,10 +9,8 @@ Every request is acknowledged at once; the answer follows through the response_u
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Protocol
 
 from slack_bolt.async_app import AsyncApp
@@ -20,46 +18,21 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from briefings.errors import BriefingError
 from briefings.service import BriefingService
 
-from . import slack_blocks as blocks
-from .settings import SlackSettings
+from ..settings import SlackSettings
+from . import blocks, markup
+from .reply import Reply, api_error
+from .sender import SlackSender
+from .verification import StrictRequestVerification
 
 log = logging.getLogger(__name__)
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-RESERVED = ("help", "sources", "subscribe", "unsubscribe", "subscriptions")
-MAX_RESPONSE_URL_POSTS = 5  # Slack accepts up to five posts to one response_url
-# Web API errors that mean the bot can no longer post in a channel
-CHANNEL_GONE = {"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived", "restricted_action"}
-APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
-
-
-def api_error(e: SlackApiError) -> str:
-    """The Web API's error code ("channel_not_found"), or the HTTP status when there is none."""
-    data = getattr(e.response, "data", None)
-    return data.get("error", "") if isinstance(data, dict) else f"http_{getattr(e.response, 'status_code', '?')}"
-
-
-def user_message(exc: BaseException) -> str:
-    """The one place where an error becomes what a Slack user reads."""
-    if isinstance(exc, BriefingError):
-        return str(exc)
-    return APOLOGY
-
-
-def _with_note(messages: list[dict], note: str | None) -> list[dict]:
-    if note and messages:
-        first = messages[0]
-        messages[0] = {**first, "text": f"{blocks.escape(note)} {first['text']}"[:3000],
-                       "blocks": [blocks.context(blocks.escape(note))] + first["blocks"][:49]}
-    return messages
 
 
 class Subscriptions(Protocol):
-    """What the Slack adapter needs from the scheduler (see bot/subscriptions.py)."""
+    """What the Slack adapter needs from the scheduler (see bot/scheduler/commands.py)."""
 
     async def slack_command(self, words: list[str], *, team: str, channel: str, user: str,
                             is_manager: Callable[[], Awaitable[bool]]) -> str: ...
@@ -82,45 +55,6 @@ class EventDeduper:
         return True
 
 
-@dataclass
-class Reply:
-    """Where the answer to one request goes: a response_url, or a channel (and thread)."""
-
-    client: AsyncWebClient
-    channel: str | None = None
-    thread_ts: str | None = None
-    user: str | None = None
-    response_url: str | None = None
-    public: bool = True
-
-    def _hook(self) -> AsyncWebhookClient:
-        """The response_url client, retrying 429s after Retry-After like the Web API client."""
-        return AsyncWebhookClient(self.response_url, retry_handlers=[AsyncRateLimitErrorRetryHandler(3)])
-
-    async def send(self, messages: list[dict]) -> None:
-        if self.response_url:
-            hook = self._hook()
-            for m in messages[:MAX_RESPONSE_URL_POSTS]:
-                await hook.send(text=m["text"], blocks=m["blocks"],
-                                response_type="in_channel" if self.public else "ephemeral")
-            return
-        for m in messages:
-            await self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=m["text"],
-                                               blocks=m["blocks"], unfurl_links=False, unfurl_media=False)
-
-    async def error(self, exc: BaseException) -> None:
-        """Tell only the asker."""
-        m = blocks.notice(user_message(exc))
-        try:
-            if self.response_url:
-                await self._hook().send(text=m["text"], blocks=m["blocks"], response_type="ephemeral")
-            elif self.channel and self.user:
-                await self.client.chat_postEphemeral(channel=self.channel, user=self.user, thread_ts=self.thread_ts,
-                                                     text=m["text"], blocks=m["blocks"])
-        except Exception:
-            log.exception("could not tell the user about an error (channel %s)", self.channel)
-
-
 class SlackAdapter:
     """The Bolt app and its listeners, composed around the service."""
 
@@ -134,8 +68,12 @@ class SlackAdapter:
                                 retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
         http = settings.mode == "http"
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
+        # in HTTP mode our verifier replaces Bolt's, in the same place (before authorisation)
         self.app = AsyncApp(client=client, signing_secret=secret if http else None,
-                            request_verification_enabled=http, process_before_response=False)
+                            request_verification_enabled=False, process_before_response=False,
+                            before_authorize=StrictRequestVerification(secret) if http else None)
+        self.sender = SlackSender(client)
+        self.names = markup.UserNames(client)
         self.app.middleware(self._drop_retried_events)
         self.app.command("/brief")(self._on_command)
         self.app.event("app_mention")(self._on_mention)
@@ -150,24 +88,28 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")
         return await next()
 
-    async def _on_command(self, ack, command: dict, client: AsyncWebClient) -> None:
+    async def _on_command(self, ack, command: dict, client: AsyncWebClient, context) -> None:
         await ack()
         reply = Reply(client, channel=command.get("channel_id"), user=command.get("user_id"),
                       response_url=command.get("response_url"), public=not self.settings.ephemeral_answers)
-        await self._handle(command.get("text") or "", reply, command, allow_subscriptions=True)
+        await self._handle(await self._plain(command.get("text"), context), reply, command, allow_subscriptions=True)
 
-    async def _on_mention(self, event: dict, client: AsyncWebClient) -> None:
+    async def _on_mention(self, event: dict, client: AsyncWebClient, context) -> None:
         reply = Reply(client, channel=event["channel"], thread_ts=event.get("thread_ts") or event.get("ts"),
                       user=event.get("user"))
-        await self._handle(MENTION.sub(" ", event.get("text") or ""), reply, event, allow_subscriptions=False,
+        await self._handle(await self._plain(event.get("text"), context), reply, event, allow_subscriptions=False,
                            empty_is_help=True)
 
-    async def _on_message(self, event: dict, client: AsyncWebClient) -> None:
+    async def _on_message(self, event: dict, client: AsyncWebClient, context) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         reply = Reply(client, channel=event["channel"], user=event.get("user"))
-        await self._handle(MENTION.sub(" ", event.get("text") or ""), reply, event, allow_subscriptions=False,
+        await self._handle(await self._plain(event.get("text"), context), reply, event, allow_subscriptions=False,
                            empty_is_help=True)
+
+    async def _plain(self, text: str | None, context) -> str:
+        """Slack markup (mentions, channels, links) as the plain text the core reads."""
+        return await markup.plain_text(text or "", self.names, context.get("bot_user_id"))
 
     async def _on_error(self, error: Exception, body: dict) -> None:
         log.error("unhandled error for a %s request: %s", body.get("type") or body.get("command"), error,
@@ -213,28 +155,6 @@ class SlackAdapter:
         return await self.subscriptions.slack_command(
             text.split(), team=payload.get("team_id") or "", channel=payload.get("channel_id") or "",
             user=payload.get("user_id") or "", is_manager=is_manager)
-
-    # -- scheduled posts: the scheduler's Sender -----------------------------------------
-    async def post_briefing(self, sub, briefing, note: str | None) -> None:
-        await self._post_scheduled(sub.channel, _with_note(blocks.briefing_messages(briefing), note))
-
-    async def post_answer(self, sub, answer, note: str | None) -> None:
-        await self._post_scheduled(sub.channel, _with_note(blocks.answer_messages(answer), note))
-
-    async def post_notice(self, sub, text: str) -> None:
-        await self._post_scheduled(sub.channel, [blocks.notice(text)])
-
-    async def _post_scheduled(self, channel: str, messages: list[dict]) -> None:
-        from .scheduler import ChannelGone
-
-        try:
-            for m in messages:
-                await self.app.client.chat_postMessage(channel=channel, text=m["text"], blocks=m["blocks"],
-                                                       unfurl_links=False, unfurl_media=False)
-        except SlackApiError as e:
-            if api_error(e) in CHANNEL_GONE:
-                raise ChannelGone(api_error(e)) from None
-            raise
 
     async def _is_manager(self, client: AsyncWebClient, user: str) -> bool:
         """Workspace admins and owners, or the users and groups named in the settings."""

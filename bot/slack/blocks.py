@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from briefings.types import Answer, Briefing, Document, Source
 
-from .paging import Unit, answer_units, briefing_units, cited, paginate, point_line
+from ..paging import Unit, answer_units, briefing_units, cited, paginate, point_line
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -19,6 +19,12 @@ MAX_FALLBACK_CHARS = 3000
 QUOTE_CHARS = 180
 
 Message = dict[str, Any]
+
+
+def mrkdwn(text: str) -> dict:
+    """A mrkdwn text object that Slack shows as written: ``verbatim`` stops it from turning a bare
+    @here, #channel or URL into a mention or link (our own ``<...|...>`` links still work)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def escape(text: str) -> str:
@@ -59,7 +65,7 @@ def _unit_block(unit: Unit, mark) -> dict:
         return {"type": "header", "text": {"type": "plain_text", "text": _cut(unit.text, 150), "emoji": False}}
     text = point_line(Unit(unit.kind, escape(unit.text), unit.citations), mark)
     text = f"*{text}*" if unit.kind == "lead" else f"• {text}"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}}
+    return {"type": "section", "text": mrkdwn(_cut(text, MAX_SECTION_CHARS))}
 
 
 def _source_blocks(sources: Sequence[Source]) -> list[dict]:
@@ -67,7 +73,7 @@ def _source_blocks(sources: Sequence[Source]) -> list[dict]:
     for i in range(0, len(sources), MAX_CONTEXT_ELEMENTS):
         chunk = sources[i:i + MAX_CONTEXT_ELEMENTS]
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": _cut(source_line(s), 2900)} for s in chunk]})
+            mrkdwn(_cut(source_line(s), 2900)) for s in chunk]})
     return blocks
 
 
@@ -114,7 +120,7 @@ def _messages(head: list[dict], units: list[Unit], sources: Sequence[Source], pr
 
 
 def context(text: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    return {"type": "context", "elements": [mrkdwn(text)]}
 
 
 def question_context(question: str, asker: str | None = None) -> dict:
@@ -127,7 +133,7 @@ def answer_messages(answer: Answer, asker: str | None = None) -> list[Message]:
     head = [question_context(answer.question, asker)] if answer.question.strip() else []
     if not answer.answered:
         text = escape(answer.message or "No answer in the store.")
-        return [{"text": text, "blocks": head + [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}]
+        return [{"text": text, "blocks": head + [{"type": "section", "text": mrkdwn(text)}]}]
     return _messages(head, answer_units(answer), answer.sources, "")
 
 
@@ -136,7 +142,7 @@ def briefing_messages(briefing: Briefing) -> list[Message]:
     if briefing.empty:
         since = f" since {briefing.since:%Y-%m-%d %H:%M} UTC" if briefing.since else ""
         text = f"{title}: nothing new{since}."
-        return [{"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}]
+        return [{"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}]
     head = [{"type": "header", "text": {"type": "plain_text", "text": _cut(briefing.title, 150), "emoji": False}}]
     return _messages(head, briefing_units(briefing), briefing.sources, f"{briefing.title}: ")
 
@@ -144,13 +150,13 @@ def briefing_messages(briefing: Briefing) -> list[Message]:
 def sources_messages(docs: list[Document]) -> list[Message]:
     if not docs:
         text = "The store holds no documents yet."
-        return [{"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}]
+        return [{"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}]
     units = []
     for d in docs:
         title = f"<{escape(d.url)}|{escape(d.title)}>" if d.url and d.url.startswith(("http://", "https://")) else escape(d.title)
         meta = " · ".join(x for x in (escape(d.outlet or ""), d.published.isoformat() if d.published else "",
                                       f"{d.claim_count} claims") if x)
-        units.append({"type": "section", "text": {"type": "mrkdwn", "text": _cut(f"• {title} — {meta}", MAX_SECTION_CHARS)}})
+        units.append({"type": "section", "text": mrkdwn(_cut(f"• {title} — {meta}", MAX_SECTION_CHARS))})
     head = [{"type": "header", "text": {"type": "plain_text", "text": f"Sources ({len(docs)})", "emoji": False}}]
     pages = paginate(units, lambda page: len(head) + len(page) <= MAX_BLOCKS and _chars(head + page) <= MAX_TOTAL_CHARS)
     return [{"text": f"{len(docs)} documents in the store", "blocks": (head if i == 0 else []) + page}
@@ -167,10 +173,10 @@ Mention me (`@briefbot troop estimates?`) to get the answer in a thread, or send
 
 
 def help_message() -> Message:
-    return {"text": "briefbot help", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": HELP}}]}
+    return {"text": "briefbot help", "blocks": [{"type": "section", "text": mrkdwn(HELP)}]}
 
 
 def notice(text: str) -> Message:
     """A short message (errors, confirmations); ``text`` is escaped here."""
     t = escape(text)
-    return {"text": t, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": _cut(t, MAX_SECTION_CHARS)}}]}
+    return {"text": t, "blocks": [{"type": "section", "text": mrkdwn(_cut(t, MAX_SECTION_CHARS))}]}

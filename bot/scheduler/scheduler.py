@@ -10,6 +10,7 @@ taken over when its lease runs out (at once by a restart of the same instance).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -86,7 +87,7 @@ class BriefingScheduler:
 
     @property
     def commands(self):
-        from .subscription_commands import SubscriptionCommands
+        from .commands import SubscriptionCommands
 
         return SubscriptionCommands(self)
 
@@ -95,22 +96,35 @@ class BriefingScheduler:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.catch_up()
+        """Start firing. Nothing here waits on a platform: slots missed while the bot was down are
+        caught up by the first sweep, which runs at once as a job of its own."""
         self.sync_jobs()
         self.aps.add_job(self._sweep, IntervalTrigger(seconds=self.sweep_seconds), id="sweep", replace_existing=True,
-                         coalesce=True, max_instances=1)
+                         coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
         self.aps.start()
         log.info("scheduler started with %d subscriptions (instance %s)", len(self.aps.get_jobs()) - 1, self.instance)
 
-    async def shutdown(self, timeout: float = 30) -> None:
-        """Stop firing; let deliveries under way finish (those cut off stay claimed for a retry)."""
+    async def shutdown(self, timeout: float = 5) -> None:
+        """Stop firing; let deliveries under way finish for up to ``timeout`` seconds (those cut
+        off stay claimed, and are retried after a restart)."""
         if self.aps.running:
-            self.aps.shutdown(wait=False)
+            self.aps.pause()  # (shutting APScheduler down would cancel the jobs under way at once)
         if self._inflight:
             done, pending = await asyncio.wait(self._inflight, timeout=timeout)
             for task in pending:
                 task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=1)
             log.info("scheduler stopped: %d deliveries finished, %d left claimed for retry", len(done), len(pending))
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+
+    def _track(self) -> None:
+        """Count the running job as under way, so shutdown can wait for it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
 
     def sync_jobs(self) -> None:
         """Make the in-memory jobs match the subscriptions table (the source of truth)."""
@@ -132,10 +146,7 @@ class BriefingScheduler:
 
     # -- firing ---------------------------------------------------------------------------
     async def _fire(self, sub_id: int) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+        self._track()
         try:
             sub = self.subs.get(sub_id)
         except Exception:
@@ -143,11 +154,14 @@ class BriefingScheduler:
             self.sync_jobs()
             return
         now = self.clock()
-        await self.deliver(sub, latest_slot(sub.local_time, sub.zone, now), now)
+        with _cut_off_quietly():
+            await self.deliver(sub, latest_slot(sub.local_time, sub.zone, now), now)
 
     async def _sweep(self) -> None:
-        await self.catch_up()
-        self.sync_jobs()
+        self._track()
+        with _cut_off_quietly():
+            await self.catch_up()
+            self.sync_jobs()
 
     async def catch_up(self, now: datetime | None = None) -> list[tuple[int, Outcome]]:
         """Deliver each subscription's latest slot if it was not delivered and is within grace."""
@@ -225,6 +239,15 @@ class BriefingScheduler:
             await sender.post_briefing(sub, briefing, note)
         self.subs.delivered(sub.id, now)
         return "done"
+
+
+@contextlib.contextmanager
+def _cut_off_quietly():
+    """A job cancelled by shutdown ends here, without the traceback APScheduler would log."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        log.info("a delivery was cut off by the shutdown; its slot stays claimed and is retried after a restart")
 
 
 def _what_changed(answer: Answer, previous: list[str] | None) -> str:
