@@ -110,7 +110,7 @@ async def test_socket_mode_answers_while_running_and_stops_on_a_signal(slack_rec
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, seeded_db, tmp_path, sig):
-    from briefings.store import SQLiteStore
+    from briefings.store.sqlite import SQLiteStore
     from briefings.subscriptions import SubscriptionStore
 
     # a subscription whose slot fell due two minutes ago, made yesterday: delivered at start-up

@@ -9,7 +9,7 @@ import pytest
 
 from briefings.errors import BadInput
 from briefings.service import BriefingService
-from briefings.store import SQLiteStore
+from briefings.store.sqlite import SQLiteStore
 from briefings.subscriptions import SubscriptionStore, parse_time, parse_timezone
 from bot.scheduler.schedule_time import DailyTrigger, latest_slot, slot_on
 from bot.scheduler import BriefingScheduler, ChannelGone
@@ -285,7 +285,7 @@ PROCESS = """
 import asyncio, sys
 from datetime import datetime, timedelta, timezone
 from briefings.service import BriefingService
-from briefings.store import SQLiteStore
+from briefings.store.sqlite import SQLiteStore
 from briefings.subscriptions import SubscriptionStore
 from bot.scheduler import BriefingScheduler
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from briefings.service import BriefingService
-from briefings.store import SQLiteStore
+from briefings.store.sqlite import SQLiteStore
 from briefings.subscriptions import SubscriptionStore
 from bot.discord.client import DiscordAdapter
 from bot.scheduler import BriefingScheduler

@@ -77,7 +77,7 @@ class BriefingScheduler:
 
     @classmethod
     def from_settings(cls, service: BriefingService, settings) -> "BriefingScheduler":
-        from briefings.store import SQLiteStore
+        from briefings.store.sqlite import SQLiteStore
 
         # its own connection: the service's is used from worker threads
         return cls(service, SubscriptionStore(SQLiteStore(service.store.path).conn),

@@ -68,8 +68,8 @@ def salience(items: list[IndexedClaim]) -> list[float]:
 def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, since: datetime | None,
            w: Weights) -> _Scope:
     docs = store.documents(since=since)
-    docs = sorted(docs, key=lambda d: (d.ingested_at or datetime.min.astimezone(), d.published or d.ingested_at),
-                  reverse=True)[:RECENT_DOCUMENTS]
+    docs = sorted(docs, key=lambda d: (d.ingested_at.isoformat() if d.ingested_at else "",
+                                       d.published.isoformat() if d.published else ""), reverse=True)[:RECENT_DOCUMENTS]
     by_id = {d.id: d for d in docs}
     if not docs:
         return _Scope(by_id, [])

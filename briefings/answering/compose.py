@@ -60,7 +60,7 @@ def _claims_of(r: Ranked) -> list[Claim]:
 
 def figure_lead(question: Question, ranked: list[Ranked], docs: dict[str, Document], citer: Citer,
                 w: Weights = WEIGHTS, match: FigureMatch | None = None) -> Point | None:
-    """'Figures differ by source: roughly 12,000 troops (Ukraine); some 10,000 (…)': every distinct
+    """'Sources give different figures: roughly 12,000 troops (Ukraine); some 10,000 (…)': every distinct
     figure of the measure asked, from the relevant claims, each with its own source."""
     entries: list[tuple[str, Claim]] = []
     seen: set[tuple[float, str]] = set()
@@ -79,7 +79,7 @@ def figure_lead(question: Question, ranked: list[Ranked], docs: dict[str, Docume
     if len({text for text, _ in entries}) < 2:
         return None
     entries = entries[:w.max_figures]
-    text = "Figures differ by source: " + "; ".join(t for t, _ in entries)
+    text = "Sources give different figures: " + "; ".join(t for t, _ in entries)
     claims = list(dict.fromkeys(c for _, c in entries))
     if not faithful(text, [(c, docs[c.doc_id]) for c in claims]):
         return None

@@ -178,10 +178,50 @@ def document_centroids(cands: list[Candidate]) -> dict[str, np.ndarray]:
     return out
 
 
+def entity_overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
+    """The IDF weight of the names two documents share, as a share of the smaller one's."""
+    smaller = min(sum(idf[e] for e in a), sum(idf[e] for e in b))
+    return sum(idf[e] for e in a & b) / smaller if smaller else 0.0
+
+
+def stories(cands: list[Candidate], w: Weights = WEIGHTS) -> dict[str, int]:
+    """Documents wholly in the pool grouped into stories: two documents are linked when they
+    share enough rare names (people, places, organisations) or their mean vectors are very
+    close, and a story is a connected group of links. Pairwise closeness alone cannot do it:
+    two articles on one story can be far apart (the port's losses, the crash inquiry) and two
+    on different stories close (two port disputes)."""
+    names: dict[str, set[str]] = {}
+    for c in cands:
+        if c.loaded:
+            names.setdefault(c.claim.doc_id, set()).update(fold(e) for e in c.claim.entities)
+    docs = sorted(names)
+    df: dict[str, int] = {}
+    for ents in names.values():
+        for e in ents:
+            df[e] = df.get(e, 0) + 1
+    idf = {e: math.log(1 + len(docs) / n) for e, n in df.items()}
+    centroids = document_centroids(cands)
+    parent = {d: d for d in docs}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for i, a in enumerate(docs):
+        for b in docs[i + 1:]:
+            close = a in centroids and b in centroids and float(centroids[a] @ centroids[b]) >= w.story_vector
+            if close or entity_overlap(names[a], names[b], idf) >= w.story_names:
+                parent[root(a)] = root(b)
+    ids: dict[str, int] = {}
+    return {d: ids.setdefault(root(d), len(ids)) for d in docs}
+
+
 def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None
          ) -> list[Ranked]:
     """Every candidate with its probability of being relevant, best first. Claims of documents
-    about another story than the best claim's lose ``w.off_story`` in log-odds."""
+    about another story than the best claim's (see ``stories``) lose ``w.off_story`` in log-odds."""
     if not pool.candidates:
         return []
     x = features(pool, published, match)
@@ -189,14 +229,12 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
     fit_col = FEATURES.index("answer_type")
     ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
-    if pool.vectors:
-        centroids = document_centroids(pool.candidates)
-        home = centroids.get(ranked[0].claim.doc_id)
-        if home is not None:
-            for r in ranked:
-                other = centroids.get(r.claim.doc_id)
-                if other is not None and float(other @ home) < w.story:
-                    r.score -= w.off_story
+    story = stories(pool.candidates, w)
+    home = story.get(ranked[0].claim.doc_id)
+    if home is not None:
+        for r in ranked:
+            if story.get(r.claim.doc_id, home) != home:
+                r.score -= w.off_story
     for r in ranked:
         r.score = 1.0 / (1.0 + math.exp(-r.score))
     ranked.sort(key=lambda r: (-r.score, r.claim.id))

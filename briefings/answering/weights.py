@@ -21,18 +21,18 @@ class Weights:
     documents: int = 20  # documents taken from each side (lexical hits, vector neighbours)
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
-    semantic: float = 2.493  # cosine(question, claim)
-    lexical: float = 2.204  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.617  # the same over the claim's own terms only
-    neighbour: float = 1.562  # best cosine with the question of the claims beside it
-    answer_type: float = 0.621  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.594  # the claim is by the person the question names
+    semantic: float = 2.474  # cosine(question, claim)
+    lexical: float = 2.235  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = -0.635  # the same over the claim's own terms only
+    neighbour: float = 1.545  # best cosine with the question of the claims beside it
+    answer_type: float = 0.588  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.661  # the claim is by the person the question names
     lead: float = -0.581  # one of its article's first three claims
-    length: float = 0.512  # log(1 + words)
-    semantic_rank: float = 2.082  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = 0.900  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.636  # it states a number
-    bias: float = -7.110
+    length: float = 0.507  # log(1 + words)
+    semantic_rank: float = 2.072  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = 0.867  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.650  # it states a number
+    bias: float = -7.106
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- selection --
     max_points: int = 8
@@ -40,7 +40,8 @@ class Weights:
     relative_cutoff: float = 0.0  # ... and scoring at least this share of the best
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
-    story: float = 0.45  # documents whose mean vectors are less alike than this are different stories
+    story_names: float = 0.15  # two documents sharing this share of their rare names tell one story ...
+    story_vector: float = 0.8  # ... as do two whose mean vectors are this alike
     # -- a figure question's lead: every distinct figure of the measure asked, side by side --
     figure_pool: int = 30  # from this many of the best claims
     figure_phrases: int = 48  # at most this many counted phrases compared with the question's by the model

@@ -35,7 +35,8 @@ INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>(?:t
                       rf"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
 SUBJECT = re.compile(
-    rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP})"
+    rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP}"
+    rf"|(?:[A-Z][\w’'.-]*\s+)?(?:[a-z][\w-]*\s+){{1,3}}{NAME})"
     rf"(?P<appos>,\s[^,“”\"]{{2,90}},)?{_AUX}\s+(?P<verb>{_VERB})\b"
 )
 ESTIMATION = re.compile(rf"\b(?:[Bb]y|[Ii]n)\s+(?P<who>{NAME})[’']s?\s+(?:estimation|estimate|estimates|assessment|count|tally|view|account)\b")
@@ -59,6 +60,7 @@ class Mention:
     kind: str  # according_to | said | quote_said | estimation | label
     pos: int
     start: int = 0  # where the mention's match begins (the subject, for "X said")
+    role: str | None = None  # the role written before the name ("leader" in "union leader Tomas Berg")
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,10 @@ def mentions(sentence: str) -> list[Mention]:
         if who:
             found.append(Mention(who, "according_to", m.start()))
     for m in INVERTED.finditer(sentence):
-        who = re.sub(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z])", "", m.group("who"))  # "union leader Tomas Berg"
-        found.append(Mention(_clean(who), "quote_said", m.start(), m.start()))
+        role = re.match(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z])", m.group("who"))  # "union leader Tomas Berg"
+        who = m.group("who")[role.end():] if role else m.group("who")
+        found.append(Mention(_clean(who), "quote_said", m.start(), m.start(),
+                             role.group(0).split()[-1] if role and not role.group(0).startswith(("the ", "a ")) else None))
     for m in SUBJECT.finditer(sentence):
         who = _clean(m.group("who"))
         first = who.split()[0].lower() if who else ""
@@ -125,6 +129,11 @@ def mentions(sentence: str) -> list[Mention]:
         if who.islower() and who not in PERSONAL_PRONOUNS and not re.match(r"(?:the|a|an)\s", who) \
                 and not who.endswith("s"):
             continue  # a bare lowercase singular ("report said") is rarely a speaker; plurals are ("officials")
+        role = re.match(rf"(?:[A-Z][\w’'.-]*\s+)?(?P<role>(?:[a-z][\w-]*\s+){{1,3}})(?P<name>{NAME})$", who)
+        if role:  # "Russian leader Vladimir Putin": the person, introduced by a role
+            found.append(Mention(role.group("name"), "said", m.start("verb"), m.start("who"),
+                                 role.group("role").split()[-1]))
+            continue
         found.append(Mention(who, "said", m.start("verb"), m.start("who")))
     for m in ESTIMATION.finditer(sentence):
         found.append(Mention(_clean(m.group("who")), "estimation", m.start()))
@@ -143,6 +152,7 @@ class Attributor:
     people: dict[str, str] = field(default_factory=dict)  # surname (lower) -> full name
     roles: dict[str, str] = field(default_factory=dict)  # role word -> full name
     recent: list[str] = field(default_factory=list)  # people in the order last met, latest last
+    candidates: dict[str, str] = field(default_factory=dict)  # surname -> a full name not yet known as a person
     pronoun: dict[str, str] = field(default_factory=dict)  # person -> "he" or "she", once seen resolved
 
     @property
@@ -191,6 +201,8 @@ class Attributor:
         if m and m.group("role") in self.roles:
             return self.roles[m.group("role")], "role"
         name, _ = strip_title(who)
+        if " " not in name and name.lower() in self.candidates and name.lower() not in self.people:
+            self._meet(self.candidates.pop(name.lower()))  # called by the surname alone: a person
         if " " not in name and name.lower() in self.people:
             return self.people[name.lower()], "surname"
         if name.isupper() and name.lower() in self.people:
@@ -224,12 +236,18 @@ class Attributor:
             if name.lower() in PERSONAL_PRONOUNS:
                 continue
             result = Attribution(name, how or x.kind)
+            if x.role and looks_like_person(name):
+                self._meet(name)
+                self.roles[x.role.lower()] = name
+            elif how in ("surname", "role", "pronoun") or (how is None and x.kind != "label"
+                                                         and strip_title(x.text)[1]):
+                self._meet(name)  # a person: resolved as one, or titled ("Gov. Wes Moore")
+            elif looks_like_person(name):
+                self.candidates.setdefault(name.split()[-1].lower(), name)
             break
         self.learn(sentence)
         if result is None and previous is not None and continues:
             result = Attribution(previous.who, "carried")
-        if result is not None and looks_like_person(result.who):
-            self._meet(result.who)
         return result
 
     def sources_by_position(self, sentence: str) -> list[tuple[int, str]]:

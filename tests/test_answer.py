@@ -1,0 +1,88 @@
+"""Answers from the real engine (the sentence model included) on the seeds and on other stories.
+
+Every answer any test makes is checked the way the evaluation checks it (``assert_faithful``):
+quotes verbatim, every point cited, every number in a point standing in a quote it cites."""
+from pathlib import Path
+
+import pytest
+
+from briefings.answering.answer import answer_question
+from briefings.ingest import ingest_paths
+
+from .faithful import assert_faithful
+
+ROOT = Path(__file__).resolve().parents[1]
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+
+
+def ask(store, model, q):
+    out = answer_question(store, model, q).to_json()
+    assert_faithful(out, ROOT)
+    return out
+
+
+def cited(out, point):
+    return {Path(out["sources"][n - 1]["document"]["path"]).name[:3] for n in point["citations"]}
+
+
+def test_figures_are_who_says_what_side_by_side(store, model):
+    out = ask(store, model, "troop estimates?")
+    assert out["answered"] and out["kind"] == "numeric"
+    lead = out["points"][0]
+    assert lead["lead"] and lead["text"].startswith("Sources give different figures: ")
+    for entry in ("roughly 12,000 North Korean troops (Ukraine)", "3,000 soldiers (Lloyd Austin)",
+                  "at least 1,500 North Korean soldiers (South Korea)"):
+        assert entry in lead["text"]
+    assert "average" not in lead["text"].lower() and "4,300 tanks" not in lead["text"]  # not troops
+    assert len(out["points"]) <= 9  # the lead and at most eight points
+
+
+def test_a_statement_question_leads_with_the_speakers_own_words(store, model):
+    out = ask(store, model, "what did Putin say about the North Korean troops?")
+    assert out["answered"] and out["kind"] == "statements"
+    sources = [s["attributed_to"] for s in out["sources"][:3]]
+    assert "Vladimir Putin" in sources
+
+
+def test_answers_what_was_asked_in_words_the_articles_do_not_use(store, model):
+    out = ask(store, model, "what's in it for Pyongyang?")
+    assert out["answered"]
+    text = " ".join(p["text"] for p in out["points"]).lower()
+    assert any(gain in text for gain in ("oil", "food", "technolog", "dollars", "cash"))
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("what will the weather be in Paris tomorrow?", "Paris"),
+    ("who won the Super Bowl this year?", "Super Bowl"),
+])
+def test_abstains_on_what_the_articles_never_mention(store, model, question, missing):
+    out = ask(store, model, question)
+    assert not out["answered"] and missing in out["message"] and out["points"] == []
+
+
+def test_never_abstains_for_one_unknown_ordinary_word(store, model):
+    assert ask(store, model, "troop estimates, ballpark?")["answered"]
+
+
+def test_without_the_model_it_answers_lexically(store):
+    out = ask(store, None, "troop estimates?")
+    assert out["answered"] and "12,000" in " ".join(p["text"] for p in out["points"])
+
+
+@pytest.fixture
+def two_stories(store, model):
+    report = ingest_paths(store, [str(UNSEEN)], embedder=model)
+    assert not report.failed
+    return store
+
+
+def test_a_figure_question_stays_within_its_story(two_stories, model):
+    out = ask(two_stories, model, "how many people died in the earthquake?")
+    assert out["answered"]
+    assert {Path(s["document"]["path"]).name for s in out["sources"]} == {"quake.txt"}
+    assert "at least 43 people" in out["points"][0]["text"]
+
+
+def test_name_variants_match(two_stories, model):
+    out = ask(two_stories, model, "what did Yerlikaja say?")  # a misspelling of Yerlikaya
+    assert out["answered"] and "Yerlikaya" in " ".join(s["attributed_to"] or "" for s in out["sources"])
