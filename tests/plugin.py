@@ -12,7 +12,7 @@ import pytest
 
 from briefings.ingest import ingest_paths
 from briefings.service import BriefingService
-from briefings.store import SQLiteStore
+from briefings.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
