@@ -218,14 +218,43 @@ def config_check(ctx: click.Context) -> None:
     except FileNotFoundError as e:
         click.echo(str(e), err=True)
         ctx.exit(1)
+    from briefings.store import check_database, redact
+
     found = problems(settings)
+    if not found and (problem := check_database(settings.store_url)):
+        found = [problem]
     for p in found:
         click.echo(p, err=True)
     if found:
         ctx.exit(1)
     on = [p for p in ("slack", "discord") if getattr(settings, p).configured]
-    click.echo(f"settings ok: store {settings.store_url}; platforms: {', '.join(on) or 'none configured'}; "
+    click.echo(f"settings ok: store {redact(settings.store_url)}; platforms: {', '.join(on) or 'none configured'}; "
                f"scheduler {'on' if settings.scheduler.enabled else 'off'}")
+
+
+@main.group()
+def db() -> None:
+    """The store's database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(obj: Context) -> None:
+    """Apply the store's missing migrations (SQLite or PostgreSQL) and print its schema version."""
+    from briefings.store import check_database, open_store, redact
+
+    url = obj.settings.store_url
+    problem = check_database(url)
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        store = open_store(url)
+    except RuntimeError as e:  # a schema newer than this briefbot
+        raise click.ClickException(str(e)) from None
+    try:
+        click.echo(f"{redact(url)}: schema version {store.schema_version}")
+    finally:
+        store.close()
 
 
 @main.group()

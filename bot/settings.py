@@ -154,8 +154,8 @@ def problems(settings: Settings) -> list[str]:
         out.append("slack.api_base_url: must end with '/', e.g. https://slack.com/api/")
     if settings.discord.token is not None and settings.discord.application_id is None:
         out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
-    if settings.database_url and not settings.database_url.startswith("sqlite:///"):
-        out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3")
+    if settings.database_url and not settings.database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3 or postgresql://user@host/db")
     if settings.auto_seed and settings.seeds_dir is not None and not settings.seeds_dir.is_dir():
         out.append(f"seeds_dir: folder not found ({settings.seeds_dir}); set auto_seed = false to start empty")
     return out

@@ -1,8 +1,9 @@
 """Claim stores behind one port. ``open_store(url)`` picks the backend from a SQLAlchemy-style URL."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import BadInput
 from .port import ClaimQuery, ClaimStore, DocumentHit, IndexedClaim, TermStats
@@ -46,13 +47,13 @@ def open_store(url: str) -> ClaimStore:
 
 def redact(url: str) -> str:
     """The URL with any password replaced by ``***``, for messages and logs."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
+    if not is_postgres(url):
+        return url
+    netloc = urlsplit(url).netloc
     user, at, host = netloc.rpartition("@")
     if at and ":" in user:
-        netloc = f"{user.partition(':')[0]}:***@{host}"
-    query = "&".join("password=***" if q.partition("=")[0] == "password" else q for q in parts.query.split("&"))
-    return urlunsplit(parts._replace(netloc=netloc, query=query if parts.query else ""))
+        url = url.replace(netloc, f"{user.partition(':')[0]}:***@{host}", 1)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def check_database(url: str, timeout: int = 5) -> str | None:
@@ -69,6 +70,6 @@ def check_database(url: str, timeout: int = 5) -> str | None:
     except psycopg.Error as e:
         reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
         for secret in filter(None, secrets):
-            reason = reason.replace(secret, "***")
+            reason = reason.replace(secret, "***").replace(unquote(secret), "***")
         return f"database_url: cannot connect to {redact(url)}: {reason}"
     return None
