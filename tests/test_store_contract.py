@@ -18,6 +18,7 @@ from briefings.store.port import ClaimQuery, DocumentHit, IndexedClaim
 from briefings.types import Claim, Document, Quantity
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+V1, V2, V3 = (46789745616352 + n for n in range(3))  # extractor versions are hashes: 64-bit integers
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -53,7 +54,7 @@ def claim(doc_id: str, seq: int, terms: str, context: str = "", entities: tuple[
 
 
 def put(store, doc: Document, claims: list[IndexedClaim], *, key: str | None = None, replaces: str | None = None,
-        vector: list[float] | None = None, version: int = 1, model: str | None = None) -> bool:
+        vector: list[float] | None = None, version: int = V1, model: str | None = None) -> bool:
     return store.put_document(doc, claims, source_key=key or doc.path, replaces=replaces,
                               vector=None if vector is None else np.array(vector, np.float32),
                               extractor_version=version, model=model)
@@ -71,8 +72,8 @@ STRIKE = [claim("strike", 0, "port strike union", "", ("Port of Mobile", "√âlys√
 def news(store):
     """fire (published 27 Feb), quake (28 Feb, 10 minutes later), strike (undated, 20 minutes later)."""
     assert put(store, document("fire", 0, date(2026, 2, 27)), FIRE, vector=[1, 0, 0])
-    assert put(store, document("quake", 10, date(2026, 2, 28)), QUAKE, vector=[0, 1, 0], version=2, model="m")
-    assert put(store, document("strike", 20), STRIKE, vector=[0.6, 0.8, 0], version=2)
+    assert put(store, document("quake", 10, date(2026, 2, 28)), QUAKE, vector=[0, 1, 0], version=V2, model="m")
+    assert put(store, document("strike", 20), STRIKE, vector=[0.6, 0.8, 0], version=V2)
     return store
 
 
@@ -148,16 +149,16 @@ def test_remove_document(news):
 
 
 def test_stale_documents_in_insertion_order_with_their_text(news):
-    assert [d.id for d in news.stale_documents(2, None)] == ["fire"]
-    assert [d.id for d in news.stale_documents(2, "m")] == ["fire", "strike"]
-    assert [d.id for d in news.stale_documents(1, "m")] == ["fire", "quake", "strike"]
-    assert news.stale_documents(1, "m")[1].text == "The text of quake."
+    assert [d.id for d in news.stale_documents(V2, None)] == ["fire"]
+    assert [d.id for d in news.stale_documents(V2, "m")] == ["fire", "strike"]
+    assert [d.id for d in news.stale_documents(V1, "m")] == ["fire", "quake", "strike"]
+    assert news.stale_documents(V1, "m")[1].text == "The text of quake."
 
 
 def test_replace_claims_re_indexes_a_document(news):
     news.replace_claims("quake", [claim("quake", 0, "tremor magnitud"), claim("quake", 1, "tremor")],
-                        vector=[0, 0, 1], extractor_version=3, model="m2")
-    assert [d.id for d in news.stale_documents(3, "m2")] == ["fire", "strike"]
+                        vector=[0, 0, 1], extractor_version=V3, model="m2")
+    assert [d.id for d in news.stale_documents(V3, "m2")] == ["fire", "strike"]
     stats = news.term_stats(["quake", "tremor", "magnitud"])
     assert (stats.claims, stats.df) == (6, {"quake": 0, "tremor": 2, "magnitud": 1})
     assert found(news, any_terms=("tremor", "redbud")) == ["quake:1", "quake:0", "fire:1", "fire:0"]

@@ -26,7 +26,7 @@ MIGRATIONS: dict[int, list[str]] = {
             opinion boolean NOT NULL DEFAULT false,
             content_hash text NOT NULL UNIQUE,
             ingested_at timestamptz NOT NULL,
-            extractor_version integer NOT NULL DEFAULT 0,
+            extractor_version bigint NOT NULL DEFAULT 0,  -- a hash of the extraction code
             embed_model text,
             vector bytea,  -- the mean claim vector, little-endian float16
             text text NOT NULL
