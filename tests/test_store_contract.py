@@ -5,10 +5,15 @@ does inside, the core must see the same documents, claims, counts and orders fro
 """
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +22,7 @@ from briefings.store import open_store
 from briefings.store.port import ClaimQuery, DocumentHit, IndexedClaim
 from briefings.types import Claim, Document, Quantity
 
+ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 V1, V2, V3 = (46789745616352 + n for n in range(3))  # extractor versions are hashes: 64-bit integers
 
@@ -359,3 +365,21 @@ def test_concurrent_writers_keep_exact_counts(store_url):
     finally:
         for s in stores:
             s.close()
+
+
+def test_two_processes_ingesting_the_same_files(store_url, tmp_path):
+    """`briefbot ingest` run twice at once: no errors, every article stored once."""
+    articles = ROOT / "tests" / "data" / "unseen"
+    env = {**os.environ, "BRIEFBOT_DATABASE_URL": store_url, "BRIEFBOT_AUTO_SEED": "false",
+           "BRIEFBOT_MODEL__ENABLED": "false", "BRIEFBOT_DATA_DIR": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "ingest", str(articles)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    added = sum(int(m) for out, _ in outputs for m in re.findall(r"(\d+) added", out))
+    assert added == 3, outputs
+    store = open_store(store_url)
+    try:
+        assert len(store.documents()) == 3
+    finally:
+        store.close()
