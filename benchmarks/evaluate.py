@@ -4,6 +4,7 @@
     python -m benchmarks.evaluate --set outbreak  # one set (repeatable)
     python -m benchmarks.evaluate --holdout       # the held-out sets too (once, at the end)
     python -m benchmarks.evaluate --verbose       # every question's problems
+    python -m benchmarks.evaluate --database-url postgresql://postgres@127.0.0.1/test  # on PostgreSQL
 
 Sets: the shared ones in ../shared/eval (dev_questions.json over the seeds, key-bridge-collapse)
 and ours in benchmarks/eval/sets/*/questions.json. A set's "corpus" names its articles: "seeds",
@@ -11,8 +12,9 @@ and ours in benchmarks/eval/sets/*/questions.json. A set's "corpus" names its ar
 holding only its articles and, for corpora other than the seeds, also from one holding them
 beside the seeds (two stories in one store). Scoring is the shared scorer's
 (../shared/eval/score.py, imported, so the figures are the same as its own), applied to the
-same JSON ``briefbot ask --json`` prints. Stores are cached in benchmarks/out/eval-stores,
-keyed by the articles, the extractor and the model.
+same JSON ``briefbot ask --json`` prints. Stores are cached in benchmarks/out/eval-stores
+(or, with --database-url, as schemas eval_* of that database), keyed by the articles, the
+extractor, the model and the schemas; both backends must give the same figures.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -97,27 +100,61 @@ def _articles(folder: Path) -> list[Path]:
     return [Path(p) for p in expand([str(folder)])]
 
 
-def store_for(corpora: list[Path], model) -> "object":
-    """A store holding these corpora's articles, built once and cached."""
+def store_for(corpora: list[Path], model, database_url: str | None = None) -> "object":
+    """A store holding these corpora's articles, built once and cached: a SQLite file, or
+    (with ``database_url``) a schema of that PostgreSQL database."""
     from briefings.embedding import MODEL_NAME
     from briefings.extraction.claims import EXTRACTOR_VERSION
     from briefings.service import BriefingService
     from briefings.store import open_store
+    from briefings.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
     from briefings.store.sqlite.schema import SCHEMA_VERSION
 
     files = [f for c in corpora for f in _articles(c)]
-    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}:{MODEL_NAME if model else None}:{SCHEMA_VERSION}".encode())
+    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}:{MODEL_NAME if model else None}:{SCHEMA_VERSION}:{PG_SCHEMA_VERSION}"
+                            .encode())
     for f in files:
         digest.update(str(f).encode() + hashlib.sha256(f.read_bytes()).digest())
+    name = f"{'+'.join(c.name for c in corpora)}-{digest.hexdigest()[:16]}"
+    if database_url:
+        return BriefingService(open_store(postgres_schema(database_url, name, files, model)), embedder=model)
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{'+'.join(c.name for c in corpora)}-{digest.hexdigest()[:16]}.sqlite3"
+    path = CACHE / f"{name}.sqlite3"
     fresh = not path.exists()
     service = BriefingService(open_store(f"sqlite:///{path}"), embedder=model)
     if fresh:
-        report = service.ingest([str(f) for f in files])
-        if report.failed:
-            print("  ingest failures: " + "; ".join(r.error or r.path for r in report.failed), file=sys.stderr)
+        ingest(service, files)
     return service
+
+
+def postgres_schema(database_url: str, name: str, files: list[Path], model) -> str:
+    """The URL of a schema holding ``files``, built under another name and renamed when complete."""
+    import psycopg
+    from psycopg import sql
+
+    from briefings.service import BriefingService
+    from briefings.store import open_store
+    from briefings.store.postgres import create_schema, drop_schema, schema_url
+
+    schema = "eval_" + re.sub(r"[^a-z0-9]+", "_", name.lower())
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+            drop_schema(database_url, schema + "_part")
+            service = BriefingService(open_store(create_schema(database_url, schema + "_part")), embedder=model)
+            complete = ingest(service, files)
+            service.store.close()
+            if not complete:  # used once as it is, rebuilt next time
+                return schema_url(database_url, schema + "_part")
+            conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(schema + "_part"),
+                                                                       sql.Identifier(schema)))
+    return schema_url(database_url, schema)
+
+
+def ingest(service, files: list[Path]) -> bool:
+    report = service.ingest([str(f) for f in files])
+    if report.failed:
+        print("  ingest failures: " + "; ".join(r.error or r.path for r in report.failed), file=sys.stderr)
+    return not report.failed
 
 
 def run_set(qs: QuestionSet, service, scorer, verbose: bool) -> tuple[Tally, dict[str, Tally]]:
@@ -162,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--problems", action="store_true", help="print the questions with problems")
     ap.add_argument("--no-model", action="store_true", help="answer lexically, without the embedding model")
     ap.add_argument("--alone-only", action="store_true", help="skip the stores that add the seeds")
+    ap.add_argument("--database-url", help="build the stores in this PostgreSQL database, one schema per corpus"
+                    " (e.g. postgresql://postgres@127.0.0.1/test)")
     args = ap.parse_args(argv)
+    if args.database_url and not args.database_url.startswith(("postgresql://", "postgres://")):
+        ap.error("--database-url must be a postgresql:// URL")
 
     sys.path.insert(0, str(ROOT))
     from briefings.embedding import LazyModel
@@ -185,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             variants.append([qs.corpus, SHARED / "seeds"])
         for corpora in variants:
             label = " + seeds" if len(corpora) > 1 else "alone"
-            service = store_for(corpora, model)
+            service = store_for(corpora, model, args.database_url)
             total, kinds = run_set(qs, service, scorer, args.verbose)
             service.store.close()
             grand.add(total)

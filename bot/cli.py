@@ -229,13 +229,15 @@ def config_check(ctx: click.Context) -> None:
     """Validate the settings; print each problem as a dotted path with what is expected."""
     from .settings import check
 
+    from briefings.store import redact
+
     settings, found = check(ctx.obj.config)
     for p in found:
         click.echo(p, err=True)
     if found:
         ctx.exit(1)
     on = [p for p in ("slack", "discord") if getattr(settings, p).configured]
-    click.echo(f"settings ok: store {settings.store_url}; platforms: {', '.join(on) or 'none configured'}; "
+    click.echo(f"settings ok: store {redact(settings.store_url)}; platforms: {', '.join(on) or 'none configured'}; "
                f"scheduler {'on' if settings.scheduler.enabled else 'off'}")
 
 
@@ -253,6 +255,31 @@ def config_show(obj: Context, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(show(settings))
+
+
+@main.group()
+def db() -> None:
+    """The store's database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(obj: Context) -> None:
+    """Apply the store's missing migrations (SQLite or PostgreSQL) and print its schema version."""
+    from briefings.store import check_database, open_store, redact
+
+    url = obj.settings.store_url
+    problem = check_database(url)
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        store = open_store(url)
+    except RuntimeError as e:  # a schema newer than this briefbot
+        raise click.ClickException(str(e)) from None
+    try:
+        click.echo(f"{redact(url)}: schema version {store.schema_version}")
+    finally:
+        store.close()
 
 
 @main.group()

@@ -248,8 +248,8 @@ def problems(settings: Settings) -> list[str]:
         out.append("discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/")
     if settings.discord.token is not None and settings.discord.application_id is None:
         out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
-    if settings.database_url and not settings.database_url.startswith("sqlite:///"):
-        out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3")
+    if settings.database_url and not settings.database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3 or postgresql://user@host/db")
     if settings.auto_seed and settings.seeds_dir is not None and not settings.seeds_dir.is_dir():
         out.append(f"seeds_dir: folder not found ({settings.seeds_dir}); set auto_seed = false to start empty")
     return out
@@ -293,7 +293,12 @@ def check(config_file: str | Path | None = None, **values: Any) -> tuple[Setting
         return None, validation_problems(e)
     except FileNotFoundError as e:
         return None, [str(e)]
-    return settings, problems(settings)
+    from briefings.store import check_database
+
+    found = problems(settings)
+    if not found and (problem := check_database(settings.store_url)):
+        found = [problem]
+    return settings, found
 
 
 def show(settings: Settings) -> str:

@@ -155,9 +155,9 @@ class SQLiteStore:
         )
         names = [e for ic in claims for e in set(ic.claim.entities)]
         c.executemany(
-            "INSERT INTO topics(name, lname, claims) VALUES (?, lower(?), 1)"
+            "INSERT INTO topics(name, lname, claims) VALUES (?, ?, 1)"
             " ON CONFLICT(name) DO UPDATE SET claims = claims + 1",
-            [(e, e) for e in names],
+            [(e, e.lower()) for e in names],  # Python's lower(): SQLite's folds ASCII only
         )
 
     def _forget_topics(self, doc_id: str) -> None:
@@ -198,7 +198,7 @@ class SQLiteStore:
         if model:
             sql += " OR embed_model IS NULL OR embed_model != ?"
             args.append(model)
-        return [document_from_row(r, with_text=True) for r in self.conn.execute(sql, args).fetchall()]
+        return [document_from_row(r, with_text=True) for r in self.conn.execute(sql + " ORDER BY rowid", args).fetchall()]
 
     # -- claims -------------------------------------------------------------------------
     def claim_count(self) -> int:
@@ -218,7 +218,7 @@ class SQLiteStore:
     def similar_terms(self, prefix: str, limit: int = 50) -> list[tuple[str, int]]:
         """Index terms starting with ``prefix``, most frequent first (for spelling variants of names)."""
         rows = self.conn.execute(
-            "SELECT term, doc FROM claims_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC LIMIT ?",
+            "SELECT term, doc FROM claims_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC, term LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit)).fetchall()
         return [(r["term"], r["doc"]) for r in rows]
 

@@ -1,0 +1,131 @@
+"""What only the PostgreSQL store has: migrations shared by processes, deadlines on the server,
+URLs with passwords. The port's behaviour itself is pinned in test_store_contract.py."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from briefings.store import check_database, open_store, redact
+from briefings.store.postgres import PostgresStore
+from briefings.store.postgres.schema import SCHEMA_VERSION
+from briefings.store.postgres.store import fetch_until, tsquery
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def versions(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY version")]
+
+
+def test_stores_opened_at_once_apply_each_migration_once(postgres_url):
+    barrier, opened, errors = threading.Barrier(6), [], []
+
+    def open_one():
+        barrier.wait()
+        try:
+            store = PostgresStore(postgres_url)
+            opened.append(store.migrated)
+            store.close()
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(opened) == [(0, SCHEMA_VERSION)] + [(SCHEMA_VERSION, SCHEMA_VERSION)] * 5
+    assert versions(postgres_url) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_db_upgrade_from_several_processes(postgres_url):
+    env = {**os.environ, "BRIEFBOT_DATABASE_URL": postgres_url}
+    procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    assert all(out.strip().endswith(f": schema version {SCHEMA_VERSION}") for out, _ in outputs)
+    assert versions(postgres_url) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_a_database_newer_than_the_code_is_refused(postgres_url):
+    PostgresStore(postgres_url).close()
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
+    with pytest.raises(RuntimeError, match=f"schema {SCHEMA_VERSION + 1}, newer than this briefbot"):
+        PostgresStore(postgres_url)
+
+
+def test_a_search_path_naming_no_schema_is_explained(postgres_server):
+    server, prefix = postgres_server
+    from briefings.store.postgres import schema_url
+
+    with pytest.raises(RuntimeError, match="search_path names no existing schema"):
+        PostgresStore(schema_url(server, f"{prefix}_missing"))
+
+
+def test_both_url_schemes_open_the_store(postgres_url):
+    for url in (postgres_url, postgres_url.replace("postgresql://", "postgres://", 1)):
+        store = open_store(url)
+        assert isinstance(store, PostgresStore) and store.schema_version == SCHEMA_VERSION
+        store.close()
+
+
+def test_a_slow_streaming_query_gives_what_it_found_by_its_deadline(postgres_url):
+    with psycopg.connect(postgres_url) as conn:
+        started = time.monotonic()
+        rows = fetch_until(conn, "SELECT g, pg_sleep(0.01) FROM generate_series(1, 1000) g", [],
+                           deadline=started + 0.5, batch=5)
+        elapsed = time.monotonic() - started
+        assert 0 < len(rows) < 1000
+        assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+        assert elapsed < 0.8
+        assert conn.execute("SELECT 1").fetchone() == (1,)  # the connection is still good
+
+
+def test_a_slow_query_that_must_finish_first_gives_nothing_by_its_deadline(postgres_url):
+    with psycopg.connect(postgres_url) as conn:
+        started = time.monotonic()
+        rows = fetch_until(conn, "SELECT g FROM (SELECT g, pg_sleep(0.01) FROM generate_series(1, 1000) g) s"
+                                 " ORDER BY g DESC", [], deadline=started + 0.3)
+        assert rows == [] and time.monotonic() - started < 0.6
+
+
+def test_tsquery_quotes_every_term():
+    assert tsquery(["a", "b"], ["c", "d"]) == "('a' | 'b') & 'c' & 'd'"
+    assert tsquery([], ["o'neil", "back\\slash"]) == "'o''neil' & 'back\\\\slash'"
+    assert tsquery(["x"], []) == "('x')"
+
+
+def test_messages_never_show_the_password():
+    url = "postgresql://bot:hunter2@127.0.0.1:1/briefbot?sslmode=disable&password=hunter3"
+    assert redact(url) == "postgresql://bot:***@127.0.0.1:1/briefbot?sslmode=disable&password=***"
+    problem = check_database(url, timeout=2)
+    assert problem.startswith("database_url: cannot connect to postgresql://bot:***@127.0.0.1:1/briefbot")
+    assert "\n" not in problem and "hunter" not in problem
+    assert redact("sqlite:////abs/briefbot.sqlite3") == "sqlite:////abs/briefbot.sqlite3"
+
+
+def test_config_check_tries_the_connection(postgres_url, tmp_path):
+    def check(url: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "BRIEFBOT_DATABASE_URL": url, "BRIEFBOT_AUTO_SEED": "false",
+               "BRIEFBOT_DATA_DIR": str(tmp_path)}
+        return subprocess.run([sys.executable, "-m", "bot.cli", "config", "check"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    ok = check(postgres_url)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith(f"settings ok: store {postgres_url};")
+    bad = check("postgresql://bot:hunter2@127.0.0.1:1/briefbot")
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("database_url: cannot connect to postgresql://bot:***@127.0.0.1:1/briefbot: ")
+    assert bad.stderr.count("\n") == 1 and "hunter2" not in bad.stderr + bad.stdout
