@@ -1,67 +1,69 @@
-"""Realistic generated news sentences for benchmarks: deterministic for a given seed.
+"""Generated news text for benchmarks: a word-bigram model of the real articles we have.
 
-Domain words appear often (some in most sentences, as in a single-story corpus), and a long
-tail of rare names and words gives the index a natural vocabulary.
+The sentences read like the articles they were learnt from (their words have the same
+frequencies and follow each other the same way), which is what a search index's cost depends
+on; each generated article also gets a few names of its own, so the vocabulary has the long
+tail of a real archive. Deterministic for a given seed.
 """
 from __future__ import annotations
 
 import random
+import re
+from collections import defaultdict
+from pathlib import Path
 
-COUNTRIES = ["Russia", "Ukraine", "North Korea", "South Korea", "China", "Iran", "the United States", "Japan"]
-ADJ = ["North Korean", "Russian", "Ukrainian", "South Korean", "Chinese", "Iranian", "American"]
-SOURCES = ["South Korean intelligence", "Ukrainian intelligence", "U.S. officials", "the Pentagon",
-           "Defense Minister {name}", "analyst {name}", "spokesperson {name}", "the Kremlin", "NATO officials"]
-TROOPS = ["troops", "soldiers", "personnel", "forces", "workers", "officers", "engineers"]
-THINGS = ["artillery shells", "rounds of ammunition", "missiles", "tanks", "drones", "rockets", "trucks"]
-VERBS = ["arrived in", "were sent to", "were deployed to", "entered", "were spotted in", "trained near"]
-PLACES = ["Kursk", "Vladivostok", "Belgorod", "Donetsk", "Kharkiv", "the far east", "eastern Russia", "Rostov"]
-QUALIFIERS = ["at least", "up to", "roughly", "about", "more than", "nearly", "some", ""]
-DAYS = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "last week", "this month", ""]
-GAINS = ["oil", "food aid", "cash", "missile technology", "hard currency", "fertiliser", "diplomatic cover"]
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [ROOT.parent / "shared" / "seeds", ROOT.parent / "shared" / "eval" / "key-bridge-collapse",
+           *sorted((ROOT / "benchmarks" / "eval" / "sets").glob("*"))]
 SYLLABLES = ["ka", "lo", "mir", "zan", "tov", "re", "shi", "ul", "bek", "na", "dor", "vi", "ko", "esh", "pra", "gun"]
 
 
-def _name(rng: random.Random) -> str:
-    first = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
-    last = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-    return f"{first} {last}"
+def _sentences() -> list[list[str]]:
+    out = []
+    for folder in SOURCES:
+        for path in sorted(folder.glob("*.txt")):
+            for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+                for s in re.split(r"(?<=[.!?])\s+", line):
+                    words = s.split()
+                    if len(words) >= 6:
+                        out.append(words)
+    return out
 
 
-def _rare(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+class Generator:
+    def __init__(self, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.follow: dict[str, list[str]] = defaultdict(list)
+        self.starts: list[str] = []
+        for words in _sentences():
+            self.starts.append(words[0])
+            for a, b in zip(["<s>"] + words, words + ["</s>"]):
+                self.follow[a].append(b)
 
+    def name(self) -> str:
+        r = self.rng
+        return " ".join("".join(r.choice(SYLLABLES) for _ in range(r.randint(2, 3))).capitalize() for _ in range(2))
 
-def sentence(rng: random.Random) -> str:
-    src = rng.choice(SOURCES).format(name=_name(rng))
-    n = rng.choice([rng.randint(2, 99) * 100, rng.randint(1, 40) * 1000, rng.randint(1, 9) * 1_000_000])
-    num = f"{n:,}"
-    q = rng.choice(QUALIFIERS)
-    day = rng.choice(DAYS)
-    kind = rng.random()
-    tail = " ".join(_rare(rng) for _ in range(rng.randint(0, 3)))
-    tail = f", near the {tail} depot" if tail else ""
-    if kind < 0.35:
-        s = (f"{src.capitalize() if src[0].islower() else src} said {q} {num} {rng.choice(ADJ)} "
-             f"{rng.choice(TROOPS)} {rng.choice(VERBS)} {rng.choice(PLACES)} {day}{tail}.")
-    elif kind < 0.6:
-        s = (f"According to {src}, {q} {num} {rng.choice(THINGS)} were shipped from {rng.choice(COUNTRIES)} "
-             f"to {rng.choice(COUNTRIES)} {day}{tail}.")
-    elif kind < 0.8:
-        s = (f"{rng.choice(COUNTRIES)} stands to gain {rng.choice(GAINS)} and {rng.choice(GAINS)} from the pact "
-             f"with {rng.choice(COUNTRIES)}, {src} said{tail}.")
-    else:
-        s = (f"\u201cThe situation in {rng.choice(PLACES)} is {rng.choice(['serious', 'tense', 'unclear', 'improving'])},\u201d "
-             f"{src} told reporters {day}{tail}.")
-    return " ".join(s.split()).replace(" ,", ",").replace(" .", ".")
+    def sentence(self, names: list[str]) -> str:
+        r = self.rng
+        words = [r.choice(self.starts)]
+        while len(words) < 40:
+            nxt = r.choice(self.follow.get(words[-1], ["</s>"]))
+            if nxt == "</s>":
+                if len(words) >= 8:
+                    break
+                nxt = r.choice(self.starts)
+            words.append(nxt)
+        if names and r.random() < 0.3:
+            words.insert(r.randrange(len(words)), r.choice(names))
+        text = " ".join(words)
+        return text if text.endswith((".", "?", "!", "”", '"')) else text + "."
 
-
-def articles(n_claims: int, per_article: int = 500, seed: int = 7):
-    """(title, [sentences]) pairs adding up to ``n_claims`` sentences."""
-    rng = random.Random(seed)
-    made = 0
-    i = 0
-    while made < n_claims:
-        k = min(per_article, n_claims - made)
-        yield f"Generated dispatch {i}", [sentence(rng) for _ in range(k)]
-        made += k
-        i += 1
+    def articles(self, n_claims: int, per_article: int = 40):
+        """(title, [sentences]) pairs adding up to ``n_claims`` sentences."""
+        made = 0
+        while made < n_claims:
+            names = [self.name() for _ in range(3)]
+            k = min(per_article, n_claims - made)
+            yield self.sentence(names)[:90].rstrip(" .") , [self.sentence(names) for _ in range(k)]
+            made += k

@@ -40,7 +40,7 @@ def collect(model, mixed: bool = False):
     """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
     from briefings.answering.analyse import analyse
     from briefings.answering.answer import RANK_POOL
-    from briefings.answering.retrieve import gather
+    from briefings.answering.retrieve import fill, gather
     from briefings.answering.select import features, figure_matches, relevance
     from briefings.answering.weights import WEIGHTS
 
@@ -53,8 +53,7 @@ def collect(model, mixed: bool = False):
             if aq.empty:
                 continue
             pool = gather(store, aq, model.embed([aq.text])[0], w=WEIGHTS)
-            pool.candidates.sort(key=lambda c: -relevance(c))
-            pool.candidates = pool.candidates[:RANK_POOL]
+            fill(store, pool, RANK_POOL, relevance)
             docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
             match = None
             if aq.kind == "quantity":

@@ -10,7 +10,7 @@ from briefings.answering.select import (Ranked, answer_fit, figure_matches, hist
                                         speaker_fit)
 from briefings.answering.weights import WEIGHTS
 from briefings.extraction.quantities import find_quantities
-from briefings.store.port import IndexedClaim, TermStats
+from briefings.store.port import ClaimRef, TermStats
 from briefings.types import Claim
 
 
@@ -68,8 +68,9 @@ def test_speaker_fit_by_any_of_the_names():
 def ranked(texts_scores, vectors):
     out = []
     for i, ((text, score, doc), vec) in enumerate(zip(texts_scores, vectors)):
-        item = IndexedClaim(claim(text, f"{doc}:{i}", doc=doc), "", "", np.array(vec, np.float32))
-        out.append(Ranked(Candidate(item), score))
+        c = claim(text, f"{doc}:{i}", doc=doc)
+        ref = ClaimRef(c.id, c.doc_id, c.seq, "", vector=np.array(vec, np.float32))
+        out.append(Ranked(Candidate(ref, c), score))
     return out
 
 

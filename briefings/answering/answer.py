@@ -7,7 +7,7 @@ from ..types import Answer
 from .analyse import analyse
 from .cite import Citer
 from .compose import compose
-from .retrieve import gather
+from .retrieve import fill, gather
 from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
@@ -33,8 +33,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         if pool.unknown_names:
             return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
-    pool.candidates.sort(key=lambda c: -relevance(c, w))
-    pool.candidates = pool.candidates[:RANK_POOL]
+    fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
     docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
     match = None
     if q.kind == "quantity":

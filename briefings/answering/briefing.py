@@ -18,16 +18,17 @@ from datetime import datetime
 import numpy as np
 
 from ..embedding import Embedder
-from ..store.port import ClaimStore, IndexedClaim
+from ..store.port import ClaimRef, ClaimStore, IndexedClaim
 from ..types import Briefing, Document, Point, Section
 from .analyse import analyse
 from .cite import Citer
 from .compose import point_text
-from .retrieve import Candidate, gather
-from .select import Ranked, historical, rank, select
+from .retrieve import Candidate, fill, gather
+from .select import Ranked, historical, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
 RECENT_DOCUMENTS = 40
+TOPIC_POOL = 200  # claims ranked in full for a briefing on a topic
 FIGURES, DEVELOPMENTS, REACTIONS = 5, 5, 4
 _QUOTED = re.compile(r"[“\"]\S")
 SUPPORT = 0.8  # cosine at which another document's claim counts as saying the same thing
@@ -77,9 +78,10 @@ def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, sinc
         q = analyse(topic)
         qvec = embedder.embed([q.text])[0] if embedder is not None else None
         pool = gather(store, q, qvec, w=w, since=since, doc_ids=list(by_id))
+        fill(store, pool, TOPIC_POOL, lambda c: relevance(c, w))
         return _Scope(by_id, rank(pool, {d: by_id[d].published for d in by_id}, w))
     items = store.claims_of(list(by_id), with_vectors=embedder is not None)
-    ranked = [Ranked(Candidate(i, loaded=True), s) for i, s in zip(items, salience(items))]
+    ranked = [Ranked(Candidate(ClaimRef.of(i), i.claim, loaded=True), s) for i, s in zip(items, salience(items))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
     return _Scope(by_id, ranked)
 

@@ -17,30 +17,28 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..store.port import ClaimQuery, ClaimStore, IndexedClaim, TermStats
+from ..store.port import ClaimQuery, ClaimRef, ClaimStore, TermStats
+from ..types import Claim
 from .analyse import Question
 from .weights import WEIGHTS, Weights
 
 
 @dataclass
 class Candidate:
-    """A claim in the running, with what each side thinks of it."""
+    """A claim in the running, with what each side thinks of it. ``claim`` is fetched only for
+    the candidates that rank high enough to need it (``fill``)."""
 
-    item: IndexedClaim
+    ref: ClaimRef
+    claim: Claim | None = None
     lexical: float = 0.0  # BM25 as a share of the question's IDF weight (0..1)
     semantic: float = 0.0  # cosine with the question
     neighbour: float = 0.0  # best cosine with the question of the claims beside it
     loaded: bool = False  # its whole document is in the pool
-
-    @property
-    def claim(self):
-        return self.item.claim
 
 
 @dataclass
@@ -51,6 +49,7 @@ class Pool:
     candidates: list[Candidate] = field(default_factory=list)
     unknown_names: tuple[str, ...] = ()
     vectors: bool = False  # the semantic side took part
+    stories: dict[str, int] = field(default_factory=dict)  # document -> story, over every document read whole
 
 
 # -- lexical scoring: pure functions --------------------------------------------------------
@@ -68,7 +67,6 @@ def bm25_share(q_terms: Sequence[str], terms: str, context: str, stats: TermStat
     if not known or not stats.claims:
         return 0.0
     own, ctx = terms.split(), context.split()
-    tf_own, tf_ctx = Counter(own), Counter(ctx)
     dl = len(own) + w.context * len(ctx)
     avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
     norm = w.k1 * (1 - w.b + w.b * dl / avgdl)
@@ -76,7 +74,7 @@ def bm25_share(q_terms: Sequence[str], terms: str, context: str, stats: TermStat
     for t in known:
         weight = idf(stats.df[t], stats.claims)
         full += weight
-        tf = tf_own[t] + w.context * tf_ctx[t]
+        tf = own.count(t) + w.context * ctx.count(t)
         if tf:
             score += weight * tf * (w.k1 + 1) / (tf + norm)
     return min(1.0, score / full) if full else 0.0
@@ -125,7 +123,7 @@ def variants(store: ClaimStore, q_terms: Sequence[str], df: dict[str, int], min_
 
 def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w: Weights = WEIGHTS,
            deadline: float | None = None, since=None, doc_ids: Iterable[str] | None = None) -> Pool:
-    """Candidates from both sides, each scored by both sides."""
+    """Candidates from both sides, each scored by both sides (references only: see ``fill``)."""
     stats = store.term_stats(question.terms)
     df = dict(stats.df)
     alias = variants(store, question.terms, df)
@@ -139,45 +137,58 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
 
     scope = tuple(doc_ids) if doc_ids is not None else None
     any_terms, all_terms = plan(q_terms, df, w.postings_budget)
-    hits = store.search(ClaimQuery(any_terms=any_terms, all_terms=all_terms, doc_ids=scope, since=since,
-                                   limit=w.lexical_limit, deadline=deadline)) if (any_terms or all_terms) else []
+    hits = store.match(ClaimQuery(any_terms=any_terms, all_terms=all_terms, doc_ids=scope, since=since,
+                                  limit=w.lexical_limit, deadline=deadline)) if (any_terms or all_terms) else []
     by_id: dict[str, Candidate] = {}
     for h in hits:
-        by_id[h.claim.id] = Candidate(h, lexical=bm25_share(q_terms, h.terms, h.context_terms, stats, w))
+        by_id[h.id] = Candidate(h, lexical=bm25_share(q_terms, h.terms, h.context_terms, stats, w))
 
     # the documents worth reading whole: best by lexical hits, and nearest by vector
     best_doc: dict[str, float] = {}
     for c in by_id.values():
-        best_doc[c.claim.doc_id] = max(best_doc.get(c.claim.doc_id, 0.0), c.lexical)
+        best_doc[c.ref.doc_id] = max(best_doc.get(c.ref.doc_id, 0.0), c.lexical)
     docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
     if qvec is not None:
         docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
                  if scope is None or h.doc_id in scope]
-    docs = list(dict.fromkeys(docs))
-    for item in store.claims_of(docs, with_vectors=qvec is not None):
-        c = by_id.get(item.claim.id)
+    for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
+        c = by_id.get(ref.id)
         if c is None:
-            by_id[item.claim.id] = Candidate(item, lexical=bm25_share(q_terms, item.terms, item.context_terms, stats, w),
-                                             loaded=True)
+            by_id[ref.id] = Candidate(ref, lexical=bm25_share(q_terms, ref.terms, ref.context_terms, stats, w),
+                                      loaded=True)
         else:
-            c.item, c.loaded = item, True
+            c.ref, c.loaded = ref, True
     pool.candidates = list(by_id.values())
     if qvec is not None:
         _semantic(pool.candidates, qvec)
     return pool
 
 
+def fill(store: ClaimStore, pool: Pool, keep: int, order) -> None:
+    """Keep the ``keep`` best candidates by ``order`` (a score function) and fetch their claims.
+    Stories are worked out first, from every document read whole."""
+    from .stories import stories
+
+    pool.stories = stories(pool.candidates)
+    pool.candidates.sort(key=lambda c: -order(c))
+    pool.candidates = pool.candidates[:keep]
+    claims = store.claims_by_id(c.ref.id for c in pool.candidates)
+    pool.candidates = [c for c in pool.candidates if c.ref.id in claims]
+    for c in pool.candidates:
+        c.claim = claims[c.ref.id]
+
+
 def _semantic(cands: list[Candidate], qvec: np.ndarray) -> None:
-    with_vec = [c for c in cands if c.item.vector is not None]
+    with_vec = [c for c in cands if c.ref.vector is not None]
     if not with_vec:
         return
-    sims = np.vstack([c.item.vector for c in with_vec]) @ qvec
+    sims = np.vstack([c.ref.vector for c in with_vec]) @ qvec
     for c, s in zip(with_vec, sims):
         c.semantic = float(s)
-    by_pos = {(c.claim.doc_id, c.claim.seq): c for c in with_vec if c.loaded}
+    by_pos = {(c.ref.doc_id, c.ref.seq): c for c in with_vec if c.loaded}
     for c in with_vec:
         if c.loaded:
-            near = [by_pos.get((c.claim.doc_id, c.claim.seq + d)) for d in (-1, 1)]
+            near = [by_pos.get((c.ref.doc_id, c.ref.seq + d)) for d in (-1, 1)]
             c.neighbour = max((n.semantic for n in near if n is not None), default=0.0)
 
 

@@ -20,6 +20,7 @@ from ..text import fold, terms
 from ..types import Claim, Quantity
 from .analyse import Question
 from .retrieve import Candidate, Pool, bm25_share
+from .stories import stories
 from .weights import WEIGHTS, Weights
 
 _CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(CAUSAL, key=len, reverse=True)) + r")\b", re.I)
@@ -151,7 +152,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     for c in cands:
         claim = c.claim
         rows.append((
-            c.semantic, c.lexical, bm25_share(pool.terms, c.item.terms, "", pool.stats), c.neighbour,
+            c.semantic, c.lexical, bm25_share(pool.terms, c.ref.terms, "", pool.stats), c.neighbour,
             answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
@@ -161,61 +162,6 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
 
 def coefficients(w: Weights = WEIGHTS) -> np.ndarray:
     return np.array([getattr(w, name) for name in FEATURES])
-
-
-def document_centroids(cands: list[Candidate]) -> dict[str, np.ndarray]:
-    """Mean vector of each document wholly in the pool."""
-    groups: dict[str, list[np.ndarray]] = {}
-    for c in cands:
-        if c.loaded and c.item.vector is not None:
-            groups.setdefault(c.claim.doc_id, []).append(c.item.vector)
-    out = {}
-    for doc, vecs in groups.items():
-        m = np.mean(vecs, axis=0)
-        n = float(np.linalg.norm(m))
-        if n:
-            out[doc] = m / n
-    return out
-
-
-def entity_overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
-    """The IDF weight of the names two documents share, as a share of the smaller one's."""
-    smaller = min(sum(idf[e] for e in a), sum(idf[e] for e in b))
-    return sum(idf[e] for e in a & b) / smaller if smaller else 0.0
-
-
-def stories(cands: list[Candidate], w: Weights = WEIGHTS) -> dict[str, int]:
-    """Documents wholly in the pool grouped into stories: two documents are linked when they
-    share enough rare names (people, places, organisations) or their mean vectors are very
-    close, and a story is a connected group of links. Pairwise closeness alone cannot do it:
-    two articles on one story can be far apart (the port's losses, the crash inquiry) and two
-    on different stories close (two port disputes)."""
-    names: dict[str, set[str]] = {}
-    for c in cands:
-        if c.loaded:
-            names.setdefault(c.claim.doc_id, set()).update(fold(e) for e in c.claim.entities)
-    docs = sorted(names)
-    df: dict[str, int] = {}
-    for ents in names.values():
-        for e in ents:
-            df[e] = df.get(e, 0) + 1
-    idf = {e: math.log(1 + len(docs) / n) for e, n in df.items()}
-    centroids = document_centroids(cands)
-    parent = {d: d for d in docs}
-
-    def root(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
-
-    for i, a in enumerate(docs):
-        for b in docs[i + 1:]:
-            close = a in centroids and b in centroids and float(centroids[a] @ centroids[b]) >= w.story_vector
-            if close or entity_overlap(names[a], names[b], idf) >= w.story_names:
-                parent[root(a)] = root(b)
-    ids: dict[str, int] = {}
-    return {d: ids.setdefault(root(d), len(ids)) for d in docs}
 
 
 def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None
@@ -229,7 +175,7 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
     fit_col = FEATURES.index("answer_type")
     ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
-    story = stories(pool.candidates, w)
+    story = pool.stories or stories(pool.candidates, w)
     home = story.get(ranked[0].claim.doc_id)
     if home is not None:
         for r in ranked:
@@ -257,9 +203,9 @@ def has_evidence(pool: Pool, w: Weights = WEIGHTS) -> bool:
 
 
 def _cos(a: Candidate, b: Candidate) -> float:
-    if a.item.vector is None or b.item.vector is None:
+    if a.ref.vector is None or b.ref.vector is None:
         return 1.0 if a.claim.text == b.claim.text else 0.0
-    return float(a.item.vector @ b.item.vector)
+    return float(a.ref.vector @ b.ref.vector)
 
 
 def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,

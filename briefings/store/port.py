@@ -34,6 +34,26 @@ class IndexedClaim:
 
 
 @dataclass(frozen=True)
+class ClaimRef:
+    """A claim as far as ranking needs it: where it stands, what it is found by, its vector and
+    the names it mentions. Cheap to fetch by the thousand; the claim itself comes later, for the
+    few that rank high (``claims_by_id``)."""
+
+    id: str
+    doc_id: str
+    seq: int
+    terms: str
+    context_terms: str = ""
+    entities: tuple[str, ...] = ()
+    vector: np.ndarray | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, item: IndexedClaim) -> "ClaimRef":
+        c = item.claim
+        return cls(c.id, c.doc_id, c.seq, item.terms, item.context_terms, c.entities, item.vector)
+
+
+@dataclass(frozen=True)
 class TermStats:
     """Collection statistics for BM25: how many claims, their average lengths, and each term's
     document frequency (claims whose terms or context contain it)."""
@@ -88,7 +108,10 @@ class ClaimStore(Protocol):
     def term_stats(self, terms: Iterable[str]) -> TermStats: ...
     def similar_terms(self, prefix: str, limit: int = 50) -> list[tuple[str, int]]: ...
     def search(self, query: ClaimQuery) -> list[IndexedClaim]: ...
+    def match(self, query: ClaimQuery) -> list[ClaimRef]: ...
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]: ...
+    def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]: ...
+    def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]: ...
     def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]: ...
     def topics(self, prefix: str, limit: int = 25) -> list[str]: ...
     def close(self) -> None: ...
@@ -110,7 +133,11 @@ def quantities_json(qs: tuple[Quantity, ...]) -> str:
 
 
 def quantities_from(raw: str | None) -> tuple[Quantity, ...]:
-    return tuple(Quantity(**q) for q in json.loads(raw or "[]"))
+    return tuple(Quantity(**q) for q in _list(raw))
+
+
+def _list(raw: str | None) -> list:
+    return json.loads(raw) if raw and raw != "[]" else []  # most claims have none: skip the parser
 
 
 def claim_values(c: Claim) -> dict[str, Any]:
@@ -127,8 +154,8 @@ def claim_from_row(row: Mapping[str, Any]) -> Claim:
     return Claim(
         id=row["id"], doc_id=row["doc_id"], seq=row["seq"], text=row["text"], start=row["start"], end=row["end"],
         attributed_to=row["attributed_to"], attribution_how=row["attribution_how"],
-        hedges=tuple(json.loads(row["hedges"] or "[]")), quantities=quantities_from(row["quantities"]),
-        dates=tuple(json.loads(row["dates"] or "[]")), entities=tuple(json.loads(row["entities"] or "[]")),
+        hedges=tuple(_list(row["hedges"])), quantities=quantities_from(row["quantities"]),
+        dates=tuple(_list(row["dates"])), entities=tuple(_list(row["entities"])),
         heading=row["heading"], paragraph=row["paragraph"],
     )
 
@@ -136,6 +163,36 @@ def claim_from_row(row: Mapping[str, Any]) -> Claim:
 def indexed_from_row(row: Mapping[str, Any], with_vector: bool) -> IndexedClaim:
     return IndexedClaim(claim_from_row(row), row["terms"], row["context_terms"],
                         vector_from(row["vector"]) if with_vector else None)
+
+
+REF_COLUMNS = ("id", "doc_id", "seq", "terms", "context_terms", "entities")
+
+
+def _matrix(blobs: list) -> np.ndarray | None:
+    """Many float16 vectors decoded in one go (None when any is missing or they differ in size)."""
+    if not blobs or any(b is None for b in blobs) or len({len(b) for b in blobs}) != 1:
+        return None
+    return np.frombuffer(b"".join(bytes(b) for b in blobs), dtype="<f2").astype(np.float32).reshape(len(blobs), -1)
+
+
+def refs_from_rows(rows: Sequence[Mapping[str, Any]], with_vectors: bool) -> list[ClaimRef]:
+    matrix = _matrix([r["vector"] for r in rows]) if with_vectors else None
+    out = []
+    for i, r in enumerate(rows):
+        vector = matrix[i] if matrix is not None else (vector_from(r["vector"]) if with_vectors else None)
+        out.append(ClaimRef(r["id"], r["doc_id"], r["seq"], r["terms"], r["context_terms"],
+                            tuple(_list(r["entities"])), vector))
+    return out
+
+
+def indexed_from_rows(rows: Sequence[Mapping[str, Any]], with_vectors: bool) -> list[IndexedClaim]:
+    """Many rows at once: their vectors decoded in one go, each claim's a row of one matrix."""
+    if not with_vectors or not rows:
+        return [indexed_from_row(r, False) for r in rows]
+    matrix = _matrix([r["vector"] for r in rows])
+    if matrix is None:
+        return [indexed_from_row(r, True) for r in rows]
+    return [IndexedClaim(claim_from_row(r), r["terms"], r["context_terms"], v) for r, v in zip(rows, matrix)]
 
 
 def document_from_row(row: Mapping[str, Any], with_text: bool = False) -> Document:

@@ -23,9 +23,9 @@ import psycopg
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import ConnectionPool
 
-from ...types import Document
-from ..port import (ClaimQuery, DocumentHit, DocumentVectors, IndexedClaim, TermStats, claim_values,
-                    document_from_row, indexed_from_row, vector_bytes)
+from ...types import Claim, Document
+from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
+                    claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
 from .schema import LOCK, migrate, schema_version
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
@@ -238,6 +238,13 @@ class PostgresStore:
         return [(r["term"], r["df"]) for r in rows]
 
     def search(self, query: ClaimQuery) -> list[IndexedClaim]:
+        rows = self._search(query, ", ".join("c." + x.strip() for x in _CLAIM_COLUMNS.split(",")))
+        return indexed_from_rows(rows, query.with_vectors)
+
+    def match(self, query: ClaimQuery) -> list[ClaimRef]:
+        return refs_from_rows(self._search(query, ", ".join("c." + x for x in REF_COLUMNS)), query.with_vectors)
+
+    def _search(self, query: ClaimQuery, columns: str) -> list:
         # a term without letters or digits is in no claim (and to_tsquery would drop it from an AND)
         any_terms = [t for t in query.any_terms if _word(t)]
         if (not any_terms and (query.any_terms or not query.all_terms)) or not all(map(_word, query.all_terms)):
@@ -245,7 +252,7 @@ class PostgresStore:
         if query.doc_ids is not None and not query.doc_ids:
             return []
         vec = ", c.vector" if query.with_vectors else ", NULL AS vector"
-        sql = f"SELECT {', '.join('c.' + x.strip() for x in _CLAIM_COLUMNS.split(','))}{vec} FROM claims c"
+        sql = f"SELECT {columns}{vec} FROM claims c"
         where, args = ["c.tsv @@ to_tsquery('simple', %s)"], [tsquery(any_terms, query.all_terms)]
         if query.since is not None:
             sql += " JOIN documents d ON d.id = c.doc_id"
@@ -257,15 +264,27 @@ class PostgresStore:
         sql += " WHERE " + " AND ".join(where) + " ORDER BY c.n DESC LIMIT %s"
         args.append(query.limit)
         with self.pool.connection() as c:
-            rows = fetch_until(c, sql, args, query.deadline)
-        return [indexed_from_row(r, query.with_vectors) for r in rows]
+            return fetch_until(c, sql, args, query.deadline)
 
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]:
         vec = ", vector" if with_vectors else ", NULL AS vector"
         with self.pool.connection() as c:
             rows = c.execute(f"SELECT {_CLAIM_COLUMNS}{vec} FROM claims WHERE doc_id = ANY(%s) ORDER BY doc_id, seq",
                              (list(dict.fromkeys(doc_ids)),)).fetchall()
-        return [indexed_from_row(r, with_vectors) for r in rows]
+        return indexed_from_rows(rows, with_vectors)
+
+    def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]:
+        vec = ", vector" if with_vectors else ", NULL AS vector"
+        with self.pool.connection() as c:
+            rows = c.execute(f"SELECT {', '.join(REF_COLUMNS)}{vec} FROM claims WHERE doc_id = ANY(%s)"
+                             " ORDER BY doc_id, seq", (list(dict.fromkeys(doc_ids)),)).fetchall()
+        return refs_from_rows(rows, with_vectors)
+
+    def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]:
+        with self.pool.connection() as c:
+            rows = c.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id = ANY(%s)", (list(dict.fromkeys(ids)),)
+                             ).fetchall()
+        return {r["id"]: claim_from_row(r) for r in rows}
 
     def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]:
         with self.pool.connection() as c, self._docvecs_lock:

@@ -14,9 +14,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ...types import Document
-from ..port import (ClaimQuery, DocumentHit, DocumentVectors, IndexedClaim, TermStats, claim_values,
-                    document_from_row, indexed_from_row, vector_bytes)
+from ...types import Claim, Document
+from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
+                    claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
@@ -223,10 +223,17 @@ class SQLiteStore:
         return [(r["term"], r["doc"]) for r in rows]
 
     def search(self, query: ClaimQuery) -> list[IndexedClaim]:
+        rows = self._search(query, ", ".join("c." + x.strip() for x in _CLAIM_COLUMNS.split(",")))
+        return indexed_from_rows(rows, query.with_vectors)
+
+    def match(self, query: ClaimQuery) -> list[ClaimRef]:
+        return refs_from_rows(self._search(query, ", ".join("c." + x for x in REF_COLUMNS)), query.with_vectors)
+
+    def _search(self, query: ClaimQuery, columns: str) -> list[sqlite3.Row]:
         if not query.any_terms and not query.all_terms:
             return []
         vec = ", c.vector" if query.with_vectors else ", NULL AS vector"
-        sql = (f"SELECT {', '.join('c.' + x.strip() for x in _CLAIM_COLUMNS.split(','))}{vec}"
+        sql = (f"SELECT {columns}{vec}"
                " FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid")
         args: list = [match_expression(query.any_terms, query.all_terms)]
         where = ["claims_fts MATCH ?"]
@@ -241,8 +248,7 @@ class SQLiteStore:
             args += list(query.doc_ids)
         sql += " WHERE " + " AND ".join(where) + " ORDER BY claims_fts.rowid DESC LIMIT ?"
         args.append(query.limit)
-        rows = self._fetch(sql, args, query.deadline)
-        return [indexed_from_row(r, query.with_vectors) for r in rows]
+        return self._fetch(sql, args, query.deadline)
 
     def _fetch(self, sql: str, args: list, deadline: float | None) -> list[sqlite3.Row]:
         if deadline is None:
@@ -266,7 +272,25 @@ class SQLiteStore:
             rows = self.conn.execute(
                 f"SELECT {_CLAIM_COLUMNS}{vec} FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY doc_id, seq", chunk).fetchall()
-            out.extend(indexed_from_row(r, with_vectors) for r in rows)
+            out.extend(indexed_from_rows(rows, with_vectors))
+        return out
+
+    def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]:
+        vec = ", vector" if with_vectors else ", NULL AS vector"
+        out: list[ClaimRef] = []
+        for chunk in _chunks(list(dict.fromkeys(doc_ids))):
+            rows = self.conn.execute(
+                f"SELECT {', '.join(REF_COLUMNS)}{vec} FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY doc_id, seq", chunk).fetchall()
+            out.extend(refs_from_rows(rows, with_vectors))
+        return out
+
+    def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]:
+        out: dict[str, Claim] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            rows = self.conn.execute(
+                f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            out.update((r["id"], claim_from_row(r)) for r in rows)
         return out
 
     def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]:

@@ -1,0 +1,230 @@
+"""Speed of `ask` at scale and of ingest, each side by side with a baseline doing the same work
+on the same data in the same run, reported as ratios.
+
+    python -m benchmarks.bench_ask                      # 10^5 claims (a couple of minutes)
+    python -m benchmarks.bench_ask --claims 1000000     # 10^6 (about half an hour to build)
+    python -m benchmarks.bench_ask --database-url postgresql://postgres@127.0.0.1/test  # PostgreSQL too
+
+Ask: the whole ``answer_question`` path (embedding the question with the real model,
+retrieval from both sides, ranking, selection, composition) over a store of N generated claims
+(``benchmarks/corpus.py``: sentences from a bigram model of our real articles, 40 to an
+article). Claim vectors are random (the model is too slow to embed 10^6 sentences here); they
+cost the same to store, fetch and score. Baseline: a tantivy BM25 top-10 query over the same
+sentences (the question's words OR-ed, English stemming), the fastest lexical search one could
+use instead. Questions: every question of the development sets (ours and the shared ones).
+Each question runs three times; its time is the median; p50/p95/max are over questions.
+
+Ingest: real articles (every development corpus) through briefbot's ingest, with extraction
+and embeddings, in claims per second; baseline: inserting the same claims' sentences into a
+bare FTS5 table.
+
+Stores are kept in benchmarks/out/bench (keyed by the claim count) so runs after the first only
+measure.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out" / "bench"
+
+
+class RandomVectors:
+    """Unit vectors at random: what the model would give costs the same to store and score."""
+
+    def __init__(self, name: str, seed: int = 11):
+        self.name, self.dim, self.rng = name, 384, np.random.default_rng(seed)
+
+    def embed(self, texts):
+        v = self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def build(store, n: int, seed: int = 7) -> tuple[float, list[str]]:
+    """Fill ``store`` with n generated claims; return seconds and the sentences (for the baseline)."""
+    from benchmarks.corpus import Generator
+    from briefings.embedding import MODEL_NAME
+    from briefings.extraction.claims import EXTRACTOR_VERSION, entities
+    from briefings.extraction.quantities import find_quantities
+    from briefings.indexing import index_claims
+    from briefings.types import Claim, Document
+
+    vectors = RandomVectors(MODEL_NAME)
+    sentences: list[str] = []
+    now = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    for i, (title, texts) in enumerate(Generator(seed).articles(n)):
+        doc_id = f"bench{i:07d}"
+        claims = [Claim(id=f"{doc_id}:{j}", doc_id=doc_id, seq=j, text=t, start=0, end=len(t),
+                        quantities=find_quantities(t), entities=entities(t)) for j, t in enumerate(texts)]
+        indexed, vector = index_claims(claims, title, "\n".join(texts), vectors)
+        doc = Document(id=doc_id, path=f"generated/{doc_id}.txt", title=title,
+                       content_hash=hashlib.sha256(doc_id.encode()).hexdigest(), ingested_at=now, text="")
+        store.put_document(doc, indexed, source_key=doc_id, replaces=None, vector=vector,
+                           extractor_version=EXTRACTOR_VERSION, model=MODEL_NAME)
+        sentences.extend(texts)
+    return time.perf_counter() - started, sentences
+
+
+def tantivy_index(sentences: list[str], path: Path):
+    import tantivy
+
+    schema = tantivy.SchemaBuilder().add_text_field("text", stored=False, tokenizer_name="en_stem").build()
+    index = tantivy.Index(schema, path=str(path))
+    writer = index.writer(heap_size=300_000_000)
+    for s in sentences:
+        writer.add_document(tantivy.Document(text=s))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index
+
+
+def questions() -> list[str]:
+    from benchmarks.evaluate import discover
+
+    out = []
+    for qs in discover(holdout=False):
+        out += [q["q"] for q in json.loads(qs.questions.read_text())["questions"]]
+    return list(dict.fromkeys(out))
+
+
+def timed(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    ms = sorted(ms)
+    return {"p50": ms[len(ms) // 2], "p95": ms[min(len(ms) - 1, int(len(ms) * 0.95))], "max": ms[-1]}
+
+
+def bench_ask(store, model, qs: list[str]) -> dict[str, float]:
+    from briefings.answering.answer import answer_question
+
+    answer_question(store, model, "warm up the caches?")
+    return summary([timed(lambda q=q: answer_question(store, model, q)) for q in qs])
+
+
+def bench_tantivy(index, qs: list[str]) -> dict[str, float]:
+    import re
+
+    searcher = index.searcher()
+    parsed = []
+    for q in qs:
+        words = " ".join(re.findall(r"[A-Za-z0-9]+", q)) or "nothing"
+        parsed.append(index.parse_query(words, ["text"]))
+    return summary([timed(lambda p=p: searcher.search(p, 10).hits) for p in parsed])
+
+
+def bench_ingest(model) -> dict[str, float]:
+    """Real articles through briefbot's ingest (extraction, embeddings, store), against a bare FTS5 insert."""
+    from benchmarks.evaluate import SHARED, SETS
+    from briefings.ingest import expand, ingest_paths
+    from briefings.store.sqlite import SQLiteStore
+
+    folders = [SHARED / "seeds", SHARED / "eval" / "key-bridge-collapse", *sorted(p for p in SETS.iterdir() if p.is_dir())]
+    files = [f for folder in folders for f in expand([str(folder)])]
+    tmp = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
+    try:
+        store = SQLiteStore(tmp / "ingest.sqlite3")
+        started = time.perf_counter()
+        report = ingest_paths(store, files, embedder=model)
+        seconds = time.perf_counter() - started
+        claims = [i.claim.text for i in store.claims_of([d.id for d in store.documents()], with_vectors=False)]
+        store.close()
+        bare = sqlite3.connect(tmp / "bare.sqlite3", isolation_level=None)
+        bare.execute("CREATE VIRTUAL TABLE bare USING fts5(text, tokenize='porter unicode61')")
+        started = time.perf_counter()
+        bare.execute("BEGIN")
+        bare.executemany("INSERT INTO bare(text) VALUES (?)", [(c,) for c in claims])
+        bare.execute("COMMIT")
+        bare_seconds = time.perf_counter() - started
+        bare.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"articles": len(report.results), "claims": len(claims), "claims_per_s": len(claims) / seconds,
+            "bare_claims_per_s": len(claims) / bare_seconds}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--claims", type=int, default=100_000)
+    ap.add_argument("--database-url", help="also build and query the same workload in this PostgreSQL database")
+    ap.add_argument("--skip-ingest", action="store_true")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bot.settings import default_model_dir
+    from briefings.embedding import load_embedder
+    from briefings.store.sqlite import SQLiteStore
+
+    model = load_embedder(default_model_dir())
+    if model is None:
+        sys.exit("the model is needed: `briefbot model fetch`")
+    qs = questions()
+    OUT.mkdir(parents=True, exist_ok=True)
+    n = args.claims
+    db, tv = OUT / f"sqlite-{n}.sqlite3", OUT / f"tantivy-{n}"
+    built = db.exists() and tv.exists()
+    store = SQLiteStore(db)
+    if not built:
+        db_seconds, sentences = build(store, n)
+        tv.mkdir(exist_ok=True)
+        t = time.perf_counter()
+        tantivy_index(sentences, tv)
+        print(f"built {n:,} claims: briefbot's SQLite store {db_seconds:.0f} s, tantivy {time.perf_counter() - t:.0f} s")
+    import tantivy
+
+    index = tantivy.Index.open(str(tv))
+    rows = {"tantivy BM25 top-10": bench_tantivy(index, qs), "briefbot ask (SQLite)": bench_ask(store, model, qs)}
+    store.close()
+    if args.database_url:
+        from benchmarks.evaluate import create_schema, schema_url
+        from briefings.store import open_store
+
+        schema = f"bench_{n}"
+        import psycopg
+
+        with psycopg.connect(args.database_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name=%s", (schema,)).fetchone()
+        url = schema_url(args.database_url, schema) if exists else create_schema(args.database_url, schema)
+        pg = open_store(url)
+        if not exists:
+            seconds, _ = build(pg, n)
+            print(f"built {n:,} claims in PostgreSQL: {seconds:.0f} s")
+        rows["briefbot ask (PostgreSQL)"] = bench_ask(pg, model, qs)
+        pg.close()
+    base = rows["tantivy BM25 top-10"]
+    print(f"\nask over {n:,} claims, {len(qs)} questions (median of 3 runs each; p50/p95/max over questions):")
+    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95 / tantivy p95':>18}")
+    for name, r in rows.items():
+        print(f"{name:28} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['p95'] / base['p95']:17.1f}x")
+    if "briefbot ask (PostgreSQL)" in rows:
+        ratio = rows["briefbot ask (PostgreSQL)"]["p95"] / rows["briefbot ask (SQLite)"]["p95"]
+        print(f"PostgreSQL ask p95 / SQLite ask p95: {ratio:.2f}x")
+    if not args.skip_ingest:
+        r = bench_ingest(model)
+        print(f"\ningest of {r['articles']} real articles ({r['claims']} claims), with extraction and embeddings: "
+              f"{r['claims_per_s']:.0f} claims/s; bare FTS5 insert of the same sentences: "
+              f"{r['bare_claims_per_s']:.0f} claims/s ({r['bare_claims_per_s'] / r['claims_per_s']:.0f}x faster)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
