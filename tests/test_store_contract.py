@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from briefings.store import open_store
-from briefings.store.port import ClaimQuery, DocumentHit, IndexedClaim
+from briefings.store.port import ClaimRef, ClaimQuery, DocumentHit, IndexedClaim
 from briefings.types import Claim, Document, Quantity
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,6 +234,23 @@ def test_search_returns_whole_claims_with_or_without_vectors(news):
     assert hit[0].claim == FIRE[0].claim
     assert hit[0].vector.dtype == np.float32
     assert news.search(ClaimQuery(any_terms=("spread",), with_vectors=False))[0].vector is None
+
+
+def test_match_gives_the_same_claims_as_references(news):
+    query = ClaimQuery(any_terms=("redbud",))
+    refs = news.match(query)
+    assert [r.id for r in refs] == ids(news.search(query)) == ["quake:0", "fire:1", "fire:0"]
+    assert refs[1] == ClaimRef.of(FIRE[1])  # id, document, position, terms, context and names
+    assert np.array_equal(refs[1].vector, news.search(query)[1].vector)
+    assert news.match(ClaimQuery(any_terms=("redbud",), with_vectors=False))[0].vector is None
+
+
+def test_refs_of_and_claims_by_id(news):
+    assert [r.id for r in news.refs_of(["quake", "fire"])] == ids(news.claims_of(["quake", "fire"]))
+    assert news.refs_of(["fire"], with_vectors=False)[0].vector is None
+    got = news.claims_by_id(["fire:1", "quake:0", "nope"])
+    assert set(got) == {"fire:1", "quake:0"} and got["fire:1"] == FIRE[1].claim
+    assert news.claims_by_id([]) == {}
 
 
 def test_search_with_a_generous_deadline_finds_everything(news):

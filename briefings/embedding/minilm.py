@@ -7,6 +7,7 @@ padding. Every array stays float32 (a numpy float64 scalar would silently promot
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -17,6 +18,7 @@ from .fetch import REVISION
 LAYERS, HEADS, HIDDEN = 6, 12, 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 BATCH = 32
+SINGLE_THREAD_UP_TO = 4  # texts: a question is faster on one BLAS thread, and never stalls on a busy machine
 
 
 def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -51,6 +53,13 @@ def gelu(x: np.ndarray) -> np.ndarray:
     phi = np.where(x >= 0, 1.0 - p, p)
     phi *= x
     return phi
+
+
+@lru_cache(maxsize=1)
+def _controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 class MiniLM:
@@ -91,6 +100,12 @@ class MiniLM:
             ))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if 0 < len(texts) <= SINGLE_THREAD_UP_TO:
+            with _controller().limit(limits=1, user_api="blas"):
+                return self._embed(texts)
+        return self._embed(texts)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), HIDDEN), np.float32)
         if not texts:
             return out
