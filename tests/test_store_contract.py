@@ -240,7 +240,7 @@ def test_match_gives_the_same_claims_as_references(news):
     query = ClaimQuery(any_terms=("redbud",))
     refs = news.match(query)
     assert [r.id for r in refs] == ids(news.search(query)) == ["quake:0", "fire:1", "fire:0"]
-    assert refs[1] == ClaimRef.of(FIRE[1])  # id, document, position, terms, context and names
+    assert refs[1] == ClaimRef.of(FIRE[1])  # id, document, position, terms and context
     assert np.array_equal(refs[1].vector, news.search(query)[1].vector)
     assert news.match(ClaimQuery(any_terms=("redbud",), with_vectors=False))[0].vector is None
 

@@ -49,7 +49,6 @@ class Pool:
     candidates: list[Candidate] = field(default_factory=list)
     unknown_names: tuple[str, ...] = ()
     vectors: bool = False  # the semantic side took part
-    stories: dict[str, int] = field(default_factory=dict)  # document -> story, over every document read whole
 
 
 # -- lexical scoring: pure functions --------------------------------------------------------
@@ -59,25 +58,36 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+class BM25:
+    """BM25 of claims for one question's terms, over a claim's terms plus (weighted) its context,
+    divided by what a claim of average length holding each known term once would score: so 1.0
+    means "covers the question", whatever the question's length. Terms the store never uses are
+    left out (they cannot be matched)."""
+
+    def __init__(self, q_terms: Sequence[str], stats: TermStats, w: Weights = WEIGHTS):
+        self.known = [(t, idf(stats.df[t], stats.claims)) for t in dict.fromkeys(q_terms)
+                      if stats.df.get(t, 0) > 0 and stats.claims]
+        self.full = sum(weight for _, weight in self.known)
+        self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
+        self.w = w
+
+    def share(self, terms: str, context: str = "") -> float:
+        if not self.full:
+            return 0.0
+        w = self.w
+        own, ctx = terms.split(), context.split()
+        norm = w.k1 * (1 - w.b + w.b * (len(own) + w.context * len(ctx)) / self.avgdl)
+        score = 0.0
+        for t, weight in self.known:
+            tf = own.count(t) + (w.context * ctx.count(t) if ctx else 0.0)
+            if tf:
+                score += weight * tf * (w.k1 + 1) / (tf + norm)
+        return min(1.0, score / self.full)
+
+
 def bm25_share(q_terms: Sequence[str], terms: str, context: str, stats: TermStats, w: Weights = WEIGHTS) -> float:
-    """BM25 of one claim for the question's terms, over its terms and (weighted) its context,
-    divided by what a claim of average length holding each known term once would score:
-    so 1.0 means "covers the question", whatever the question's length."""
-    known = [t for t in q_terms if stats.df.get(t, 0) > 0]
-    if not known or not stats.claims:
-        return 0.0
-    own, ctx = terms.split(), context.split()
-    dl = len(own) + w.context * len(ctx)
-    avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
-    norm = w.k1 * (1 - w.b + w.b * dl / avgdl)
-    score = full = 0.0
-    for t in known:
-        weight = idf(stats.df[t], stats.claims)
-        full += weight
-        tf = own.count(t) + w.context * ctx.count(t)
-        if tf:
-            score += weight * tf * (w.k1 + 1) / (tf + norm)
-    return min(1.0, score / full) if full else 0.0
+    """``BM25(q_terms, stats, w).share(terms, context)`` for one claim."""
+    return BM25(q_terms, stats, w).share(terms, context)
 
 
 def plan(q_terms: Sequence[str], df: dict[str, int], budget: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -139,9 +149,10 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     any_terms, all_terms = plan(q_terms, df, w.postings_budget)
     hits = store.match(ClaimQuery(any_terms=any_terms, all_terms=all_terms, doc_ids=scope, since=since,
                                   limit=w.lexical_limit, deadline=deadline)) if (any_terms or all_terms) else []
+    bm25 = BM25(q_terms, stats, w)
     by_id: dict[str, Candidate] = {}
     for h in hits:
-        by_id[h.id] = Candidate(h, lexical=bm25_share(q_terms, h.terms, h.context_terms, stats, w))
+        by_id[h.id] = Candidate(h, lexical=bm25.share(h.terms, h.context_terms))
 
     # the documents worth reading whole: best by lexical hits, and nearest by vector
     best_doc: dict[str, float] = {}
@@ -151,11 +162,13 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     if qvec is not None:
         docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
                  if scope is None or h.doc_id in scope]
+    # when every known term was matched on, a claim the search did not return has none of them
+    complete = not all_terms and set(any_terms) == {t for t, _ in bm25.known}
     for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
         c = by_id.get(ref.id)
         if c is None:
-            by_id[ref.id] = Candidate(ref, lexical=bm25_share(q_terms, ref.terms, ref.context_terms, stats, w),
-                                      loaded=True)
+            lexical = 0.0 if complete else bm25.share(ref.terms, ref.context_terms)
+            by_id[ref.id] = Candidate(ref, lexical=lexical, loaded=True)
         else:
             c.ref, c.loaded = ref, True
     pool.candidates = list(by_id.values())
@@ -165,11 +178,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
 
 
 def fill(store: ClaimStore, pool: Pool, keep: int, order) -> None:
-    """Keep the ``keep`` best candidates by ``order`` (a score function) and fetch their claims.
-    Stories are worked out first, from every document read whole."""
-    from .stories import stories
-
-    pool.stories = stories(pool.candidates)
+    """Keep the ``keep`` best candidates by ``order`` (a score function) and fetch their claims."""
     pool.candidates.sort(key=lambda c: -order(c))
     pool.candidates = pool.candidates[:keep]
     claims = store.claims_by_id(c.ref.id for c in pool.candidates)

@@ -19,7 +19,7 @@ from ..extraction.language import CAUSAL
 from ..text import fold, terms
 from ..types import Claim, Quantity
 from .analyse import Question
-from .retrieve import Candidate, Pool, bm25_share
+from .retrieve import BM25, Candidate, Pool
 from .stories import stories
 from .weights import WEIGHTS, Weights
 
@@ -146,13 +146,14 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     """One row per candidate, one column per name in ``FEATURES``."""
     q = pool.question
     cands = pool.candidates
+    own = BM25(pool.terms, pool.stats)
     by_sem = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.semantic))}
     by_lex = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.lexical))}
     rows = []
     for c in cands:
         claim = c.claim
         rows.append((
-            c.semantic, c.lexical, bm25_share(pool.terms, c.ref.terms, "", pool.stats), c.neighbour,
+            c.semantic, c.lexical, own.share(c.ref.terms), c.neighbour,
             answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
@@ -175,7 +176,7 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
     fit_col = FEATURES.index("answer_type")
     ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
-    story = pool.stories or stories(pool.candidates, w)
+    story = stories(pool.candidates, w)
     home = story.get(ranked[0].claim.doc_id)
     if home is not None:
         for r in ranked:

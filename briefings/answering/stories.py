@@ -32,15 +32,16 @@ def entity_overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
 
 
 def stories(cands: list[Candidate], w: Weights = WEIGHTS) -> dict[str, int]:
-    """Documents wholly in the pool grouped into stories: two documents are linked when they
+    """Documents read whole grouped into stories, by the names their best claims mention and their
+    mean vectors: two documents are linked when they
     share enough rare names (people, places, organisations) or their mean vectors are very
     close, and a story is a connected group of links. Pairwise closeness alone cannot do it:
     two articles on one story can be far apart (the port's losses, the crash inquiry) and two
     on different stories close (two port disputes)."""
     names: dict[str, set[str]] = {}
     for c in cands:
-        if c.loaded:
-            names.setdefault(c.ref.doc_id, set()).update(fold(e) for e in c.ref.entities)
+        if c.loaded and c.claim is not None:
+            names.setdefault(c.ref.doc_id, set()).update(fold(e) for e in c.claim.entities)
     docs = sorted(names)
     df: dict[str, int] = {}
     for ents in names.values():

@@ -35,22 +35,21 @@ class IndexedClaim:
 
 @dataclass(frozen=True)
 class ClaimRef:
-    """A claim as far as ranking needs it: where it stands, what it is found by, its vector and
-    the names it mentions. Cheap to fetch by the thousand; the claim itself comes later, for the
-    few that rank high (``claims_by_id``)."""
+    """A claim as far as ranking needs it: where it stands, what it is found by, and its vector.
+    Cheap to fetch by the thousand; the claim itself comes later, for the few that rank high
+    (``claims_by_id``)."""
 
     id: str
     doc_id: str
     seq: int
     terms: str
     context_terms: str = ""
-    entities: tuple[str, ...] = ()
     vector: np.ndarray | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, item: IndexedClaim) -> "ClaimRef":
         c = item.claim
-        return cls(c.id, c.doc_id, c.seq, item.terms, item.context_terms, c.entities, item.vector)
+        return cls(c.id, c.doc_id, c.seq, item.terms, item.context_terms, item.vector)
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def indexed_from_row(row: Mapping[str, Any], with_vector: bool) -> IndexedClaim:
                         vector_from(row["vector"]) if with_vector else None)
 
 
-REF_COLUMNS = ("id", "doc_id", "seq", "terms", "context_terms", "entities")
+REF_COLUMNS = ("id", "doc_id", "seq", "terms", "context_terms")
 
 
 def _matrix(blobs: list) -> np.ndarray | None:
@@ -180,8 +179,7 @@ def refs_from_rows(rows: Sequence[Mapping[str, Any]], with_vectors: bool) -> lis
     out = []
     for i, r in enumerate(rows):
         vector = matrix[i] if matrix is not None else (vector_from(r["vector"]) if with_vectors else None)
-        out.append(ClaimRef(r["id"], r["doc_id"], r["seq"], r["terms"], r["context_terms"],
-                            tuple(_list(r["entities"])), vector))
+        out.append(ClaimRef(r["id"], r["doc_id"], r["seq"], r["terms"], r["context_terms"], vector))
     return out
 
 
