@@ -9,7 +9,7 @@ speaker of a "what did X say" question. Nothing here knows a story.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text import STOP_WORDS, terms, tokens
 
@@ -107,8 +107,26 @@ def _measures(text: str, adj: str | None) -> tuple[str, ...]:
         if adj == "much" else ("count",)
 
 
+# words that say what kind of answer is wanted, not what it is about: "what caused the collapse"
+# is about the collapse, and a sentence saying "caused" about something else is no answer
+_CUES = {
+    "reason": set(terms("why cause caused causes causing reason reasons blame blamed behind explain explains led")),
+    "time": set(terms("time date day year month happen happened")),
+    "statement": set(terms(_SPEECH.replace("|", " ") + " react reacted respond responded reply feel comment")),
+}
+
+
+def _without_cues(q_terms: tuple[str, ...], kind: str) -> tuple[str, ...]:
+    kept = tuple(t for t in q_terms if t not in _CUES.get(kind, ()))
+    return kept or q_terms
+
+
 def analyse(text: str) -> Question:
-    text = " ".join(text.split())
+    q = _analyse(" ".join(text.split()))
+    return replace(q, terms=_without_cues(q.terms, q.kind))
+
+
+def _analyse(text: str) -> Question:
     q_terms = tuple(dict.fromkeys(terms(text)))
     names = _names(text)
     how = _HOW.search(text)
@@ -117,6 +135,7 @@ def analyse(text: str) -> Question:
     if stm:
         speaker = (stm.group("who") or stm.group("who2") or stm.group("who3") or "").strip()
         speaker = re.sub(r"^(?:the|a|an)\s+", "", speaker, flags=re.I) or None
+    kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)  # "how did politicians react": anyone's words
     if how and how.group("adj").lower() not in ("often",):
         adj = how.group("adj").lower()
         q_terms = tuple(t for t in q_terms if t not in terms(adj))  # "how long": "long" is not the topic
@@ -131,7 +150,7 @@ def analyse(text: str) -> Question:
     if _PLACE.search(text):
         return Question(text, q_terms, "place", names=names, speaker=speaker)
     if speaker:
-        return Question(text, q_terms, "statement", names=names, speaker=speaker)
+        return Question(text, q_terms, "statement", names=names, speaker=None if kind_only else speaker)
     if _PERSON.search(text):
         return Question(text, q_terms, "person", names=names)
     # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")

@@ -117,6 +117,8 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
     if kind == "person":
         named = any(looks_like_person(e) for e in claim.entities)
         return 1.0 if named or claim.attributed_to else 0.0
+    if kind == "statement":  # someone's words (whose words is ``speaker_fit``)
+        return 1.0 if claim.attributed_to else 0.0
     return 0.0
 
 

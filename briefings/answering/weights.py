@@ -21,18 +21,18 @@ class Weights:
     documents: int = 10  # documents taken from each side (lexical hits, vector neighbours)
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
-    semantic: float = 2.474  # cosine(question, claim)
-    lexical: float = 2.235  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.635  # the same over the claim's own terms only
-    neighbour: float = 1.545  # best cosine with the question of the claims beside it
-    answer_type: float = 0.588  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.661  # the claim is by the person the question names
-    lead: float = -0.581  # one of its article's first three claims
-    length: float = 0.507  # log(1 + words)
-    semantic_rank: float = 2.072  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = 0.867  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.650  # it states a number
-    bias: float = -7.106
+    semantic: float = 2.593  # cosine(question, claim)
+    lexical: float = 2.078  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = -0.718  # the same over the claim's own terms only
+    neighbour: float = 1.520  # best cosine with the question of the claims beside it
+    answer_type: float = 0.542  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.536  # the claim is by the person the question names
+    lead: float = -0.592  # one of its article's first three claims
+    length: float = 0.508  # log(1 + words)
+    semantic_rank: float = 2.021  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = 1.093  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.676  # it states a number
+    bias: float = -7.138
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- selection --
     max_points: int = 8
