@@ -30,21 +30,19 @@ def source_label(claim: Claim, doc: Document) -> str:
 
 
 def _named_in(who: str, text: str) -> bool:
-    words = [w for w in fold(who).replace(".", " ").split() if len(w) > 2]
     low = fold(text)
-    return bool(words) and any(w in low for w in words)
+    words = [w for w in fold(who).replace(".", " ").split() if len(w) > 2]
+    return any(w in low for w in words) if words else fold(who) in low
 
 
 def point_text(claim: Claim, doc: Document, dated: bool = False) -> str:
     """'Who: the claim', or the claim alone when it names its speaker; with the article's
     outlet and date when ``dated`` (figures carry who said them and when)."""
     who = claim.attributed_to
-    prefix = who if who and not _named_in(who, claim.text) else ""
+    text = f"{who}: {claim.text}" if who and not _named_in(who, claim.text) else claim.text
     if dated:
         when = ", ".join(x for x in (doc.outlet, doc.published.isoformat() if doc.published else None) if x)
-        if when:
-            prefix = f"{prefix} ({when})" if prefix else f"({when})"
-    text = f"{prefix}: {claim.text}" if prefix else claim.text
+        text = f"{text} ({when})" if when else text
     return text if faithful(text, [(claim, doc)]) else claim.text
 
 

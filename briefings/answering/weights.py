@@ -36,7 +36,7 @@ class Weights:
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- selection --
     max_points: int = 8
-    min_probability: float = 0.04  # keep claims at least this likely to be relevant ...
+    min_probability: float = 0.03  # keep claims at least this likely to be relevant ...
     relative_cutoff: float = 0.0  # ... and scoring at least this share of the best
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
@@ -45,8 +45,8 @@ class Weights:
     # -- a figure question's lead: every distinct figure of the measure asked, side by side --
     figure_pool: int = 30  # from this many of the best claims
     figure_phrases: int = 48  # at most this many counted phrases compared with the question's by the model
-    figure_similarity: float = 0.5  # a figure counts what was asked when the phrases are this alike
-    figure_cutoff: float = 0.3  # scoring at least this share of the best
+    figure_similarity: float = 0.55  # a figure counts what was asked when the phrases are this alike
+    figure_cutoff: float = 0.1  # scoring at least this share of the best
     max_figures: int = 8
     # -- abstention: the best evidence must reach these --
     min_semantic: float = 0.25  # cosine of the best claim with the question

@@ -70,7 +70,9 @@ class Attribution:
 
 
 def _clean(who: str) -> str:
-    who = re.sub(r"\s+", " ", who).strip(" ,.;:’'\"")
+    who = re.sub(r"\s+", " ", who).strip(" ,;:’'\"")
+    if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):  # keep the dot of "U.S."
+        who = who.rstrip(".")
     who = re.sub(r"^(?:The|A|An)\s+(?=[A-Z])", "", who)
     return who
 
