@@ -19,15 +19,18 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..store.port import ClaimRef, ClaimStore, IndexedClaim
-from ..types import Briefing, Document, Point, Section
+from ..text import fold, terms
+from ..types import Briefing, Claim, Document, Point, Quantity, Section
 from .analyse import analyse
 from .cite import Citer
-from .compose import point_text
+from .compose import point_text, source_label
 from .retrieve import Candidate, fill, gather
 from .select import Ranked, historical, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
 RECENT_DOCUMENTS = 40
+CHANGES = 5
+SAME_THING = 0.7  # cosine at which two claims are about the same thing (a figure can then change)
 TOPIC_POOL = 200  # claims ranked in full for a briefing on a topic
 FIGURES, DEVELOPMENTS, REACTIONS = 5, 5, 4
 _QUOTED = re.compile(r"[“\"]\S")
@@ -86,12 +89,91 @@ def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, sinc
     return _Scope(by_id, ranked)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A figure in a new claim set against an earlier claim's figure for the same thing."""
+
+    new: Claim
+    old: Claim
+    new_figure: Quantity
+    old_figure: Quantity
+    same_source: bool  # the same source changed its figure; otherwise two sources disagree
+
+    def text(self, new_who: str, old_who: str) -> str:
+        if self.same_source:
+            return f"{new_who} now gives {self.new_figure.phrase} (earlier: {self.old_figure.phrase})"
+        return f"{new_who} gives {self.new_figure.phrase}; {old_who} gave {self.old_figure.phrase}"
+
+
+def _who(q: Quantity, claim: Claim, doc: Document) -> str:
+    return q.source or source_label(claim, doc)
+
+
+def _figures(claim: Claim, published) -> list[Quantity]:
+    if historical(claim, published):
+        return []
+    return [q for q in claim.quantities if q.measure != "duration" and q.counted]
+
+
+def changes(new: list[IndexedClaim], old: list[IndexedClaim], docs: dict[str, Document]) -> list[Change]:
+    """Figures in new claims that differ from an earlier claim's figure for the same thing: the
+    two claims say much the same (close vectors, or many shared terms without them) and count
+    the same thing with the same measure, and the values differ."""
+    out: list[Change] = []
+    taken: set[str] = set()
+    for n in new:
+        nd = docs[n.claim.doc_id]
+        for nq in _figures(n.claim, nd.published):
+            best: tuple[float, IndexedClaim, Quantity] | None = None
+            for o in old:
+                if o.claim.id in taken:
+                    continue
+                od = docs[o.claim.doc_id]
+                alike = _alike(n, o)
+                if alike < SAME_THING:
+                    continue
+                for oq in _figures(o.claim, od.published):
+                    same_count = oq.measure == nq.measure and set(terms(oq.counted)) & set(terms(nq.counted))
+                    if same_count and oq.value != nq.value and (best is None or alike > best[0]):
+                        best = (alike, o, oq)
+            if best is not None:
+                _, o, oq = best
+                od = docs[o.claim.doc_id]
+                taken.add(o.claim.id)
+                same = fold(_who(nq, n.claim, nd)) == fold(_who(oq, o.claim, od))
+                out.append(Change(n.claim, o.claim, nq, oq, same))
+                break
+    return out
+
+
+def _alike(a: IndexedClaim, b: IndexedClaim) -> float:
+    if a.vector is not None and b.vector is not None:
+        return float(a.vector @ b.vector)
+    ta, tb = set(a.terms.split()), set(b.terms.split())
+    return len(ta & tb) / max(1, len(ta | tb)) * 2  # a Jaccard of 0.35 counts like a cosine of 0.7
+
+
 def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str | None = None,
                    since: datetime | None = None, now: datetime | None = None, w: Weights = WEIGHTS) -> Briefing:
+    """The day's briefing. With ``since`` (a channel's last briefing) it covers only documents
+    that came in after it, and leads with what changed: figures a source revised, and figures
+    another source contradicts, each with both citations."""
     scope = _scope(store, embedder, topic, since, w)
     docs = scope.docs
     citer = Citer(docs)
     used: set[str] = set()
+    changed: list[Point] = []
+    if since is not None and docs:
+        earlier = [d for d in store.documents() if d.id not in docs][-RECENT_DOCUMENTS:]
+        new_items = store.claims_of(list(docs), with_vectors=embedder is not None)
+        old_items = store.claims_of([d.id for d in earlier], with_vectors=embedder is not None)
+        docs = {**docs, **{d.id: d for d in earlier}}
+        citer.docs = docs
+        for ch in changes(new_items, old_items, docs):
+            new_who = _who(ch.new_figure, ch.new, docs[ch.new.doc_id])
+            old_who = _who(ch.old_figure, ch.old, docs[ch.old.doc_id])
+            changed.append(citer.point(ch.text(new_who, old_who), [ch.new, ch.old]))
+            used.add(ch.new.id)
 
     def section(title: str, keep, limit: int, dated: bool = False) -> Section | None:
         chosen = select([r for r in scope.ranked if r.claim.id not in used], w, limit=limit, keep=keep)
@@ -108,6 +190,7 @@ def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str |
             and not historical(r.claim, docs[r.claim.doc_id].published)
 
     sections = [
+        Section("What changed", tuple(changed[:CHANGES])) if changed else None,
         section("Headline figures", figure, FIGURES, dated=True),
         section("Key developments", lambda r: True, DEVELOPMENTS),
         section("Reactions", lambda r: bool(r.claim.attributed_to and _QUOTED.search(r.claim.text)), REACTIONS),
