@@ -16,9 +16,9 @@ class Weights:
     b: float = 0.75
     context: float = 0.3  # one occurrence in the context counts this much of one in the claim
     postings_budget: int = 20_000  # claims the OR-ed rare terms may match before common terms are ANDed
-    lexical_limit: int = 300  # claims fetched by lexical match, newest first
+    lexical_limit: int = 150  # claims fetched by lexical match, newest first
     # -- semantic side: every claim of the best documents is scored against the question --
-    documents: int = 10  # documents taken from each side (lexical hits, vector neighbours)
+    documents: int = 6  # documents taken from each side (lexical hits, vector neighbours)
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
     semantic: float = 2.593  # cosine(question, claim)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -129,8 +130,7 @@ class SQLiteStore:
                        extractor_version: int, model: str | None) -> None:
         """Re-extracted claims for a stored document, in one transaction."""
         with self._tx() as c:
-            self._forget_topics(doc_id)
-            c.execute("DELETE FROM claims WHERE doc_id=?", (doc_id,))
+            self._delete_claims(doc_id)
             self._insert_claims(claims)
             c.execute("UPDATE documents SET extractor_version=?, embed_model=?, vector=? WHERE id=?",
                       (extractor_version, model, vector_bytes(vector), doc_id))
@@ -147,8 +147,20 @@ class SQLiteStore:
     def _bump(self) -> None:
         self.conn.execute("UPDATE corpus SET generation = generation + 1")
 
+    def _count_terms(self, rows: Iterable[tuple[str, str]], sign: int) -> None:
+        """Add (or take away) the claims' terms to the document frequencies."""
+        df: Counter[str] = Counter()
+        for terms, context in rows:
+            df.update(set(terms.split()) | set(context.split()))
+        self.conn.executemany(
+            "INSERT INTO terms (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            [(t, sign * n) for t, n in sorted(df.items())])
+        if sign < 0:
+            self.conn.execute("DELETE FROM terms WHERE df <= 0")
+
     def _insert_claims(self, claims: Sequence[IndexedClaim]) -> None:
         c = self.conn
+        self._count_terms(((ic.terms, ic.context_terms) for ic in claims), +1)
         c.executemany(
             f"INSERT INTO claims ({_CLAIM_COLUMNS}, vector) VALUES ({','.join('?' * 17)})",
             [(*claim_values(ic.claim).values(), ic.terms, ic.context_terms, vector_bytes(ic.vector)) for ic in claims],
@@ -169,9 +181,13 @@ class SQLiteStore:
         )
         self.conn.execute("DELETE FROM topics WHERE claims <= 0")
 
-    def _delete(self, doc_id: str) -> None:
+    def _delete_claims(self, doc_id: str) -> None:
         self._forget_topics(doc_id)
+        self._count_terms(self.conn.execute("SELECT terms, context_terms FROM claims WHERE doc_id=?", (doc_id,)), -1)
         self.conn.execute("DELETE FROM claims WHERE doc_id=?", (doc_id,))
+
+    def _delete(self, doc_id: str) -> None:
+        self._delete_claims(doc_id)
         self.conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
     def documents(self, since: datetime | None = None) -> list[Document]:
@@ -210,17 +226,17 @@ class SQLiteStore:
         df: dict[str, int] = {term: 0 for term in terms}
         for chunk in _chunks(terms):
             for row in self.conn.execute(
-                f"SELECT term, doc FROM claims_vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk
+                f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk
             ):
-                df[row["term"]] = row["doc"]
+                df[row["term"]] = row["df"]
         return TermStats(claims=n, avg_terms=t / n if n else 0.0, avg_context=ctx / n if n else 0.0, df=df)
 
     def similar_terms(self, prefix: str, limit: int = 50) -> list[tuple[str, int]]:
         """Index terms starting with ``prefix``, most frequent first (for spelling variants of names)."""
         rows = self.conn.execute(
-            "SELECT term, doc FROM claims_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC, term LIMIT ?",
+            "SELECT term, df FROM terms WHERE term >= ? AND term < ? ORDER BY df DESC, term LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit)).fetchall()
-        return [(r["term"], r["doc"]) for r in rows]
+        return [(r["term"], r["df"]) for r in rows]
 
     def search(self, query: ClaimQuery) -> list[IndexedClaim]:
         rows = self._search(query, ", ".join("c." + x.strip() for x in _CLAIM_COLUMNS.split(",")))
