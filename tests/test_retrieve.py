@@ -3,7 +3,11 @@ import math
 
 import pytest
 
-from briefings.answering.retrieve import bm25_share, idf, plan
+from briefings.answering.retrieve import BM25, idf, plan
+
+
+def bm25_share(q_terms, terms, context, stats):
+    return BM25(q_terms, stats).share(terms, context)
 from briefings.answering.weights import WEIGHTS
 from briefings.store.port import TermStats
 

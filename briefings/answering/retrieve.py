@@ -16,7 +16,6 @@ among the store's own terms.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -83,11 +82,6 @@ class BM25:
             if tf:
                 score += weight * tf * (w.k1 + 1) / (tf + norm)
         return min(1.0, score / self.full)
-
-
-def bm25_share(q_terms: Sequence[str], terms: str, context: str, stats: TermStats, w: Weights = WEIGHTS) -> float:
-    """``BM25(q_terms, stats, w).share(terms, context)`` for one claim."""
-    return BM25(q_terms, stats, w).share(terms, context)
 
 
 def plan(q_terms: Sequence[str], df: dict[str, int], budget: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -211,7 +205,3 @@ def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]
         if name_terms and all(df.get(alias.get(t, t), 0) == 0 for t in name_terms):
             out.append(name)
     return tuple(out)
-
-
-def deadline_after(ms: float) -> float:
-    return time.monotonic() + ms / 1000

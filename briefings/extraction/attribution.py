@@ -95,9 +95,6 @@ def strip_title(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _is_name(text: str) -> bool:
-    return bool(re.fullmatch(NAME, text)) and text.split()[0].lower() not in _LEAD_WORDS
-
 
 def looks_like_person(name: str) -> bool:
     """Two to four capitalised words, none an acronym: 'Jane Roe', 'Rachel Minyoung Lee'."""

@@ -76,7 +76,7 @@ def _counted(sentence: str, pos: int) -> tuple[str, int]:
     return " ".join(words), end
 
 
-def _measure(cur: str | None, pct: str | None, counted: str, scale_word: str | None) -> str:
+def _measure(cur: str | None, pct: str | None, counted: str) -> str:
     first = counted.split()[0].lower().rstrip(".") if counted else ""
     if cur or any(counted.lower().startswith(w) for w in CURRENCY_WORDS):
         return "money"
@@ -135,7 +135,7 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
         qm = _QUAL.search(sentence[max(0, start - 24):start])
         qualifier = qm.group(1).lower() if qm else None
         pstart = start - (len(sentence[max(0, start - 24):start]) - qm.start(1)) if qm else start
-        measure = _measure(m.group("cur"), m.group("pct"), counted, m.group("dscale"))
+        measure = _measure(m.group("cur"), m.group("pct"), counted)
         phrase_end = max(end, cend) if counted else end
         out.append(Quantity(
             value=value, text=text, phrase=sentence[pstart:phrase_end].strip(), counted=counted,
