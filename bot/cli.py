@@ -287,29 +287,27 @@ def subscriptions() -> None:
     """List, add and remove channel subscriptions (as whoever runs the bot)."""
 
 
-def _subs(obj: Context):
-    from briefings.subscriptions import SubscriptionStore
-
-    obj.service.ensure_ready()
-    return SubscriptionStore(obj.service.store.conn)
-
-
 @subscriptions.command("list")
 @click.option("--platform", type=click.Choice(["slack", "discord"]))
 @click.option("--channel")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @pass_ctx
-def subscriptions_list(obj: Context, platform: str | None, channel: str | None) -> None:
-    """Every subscription (or one platform's, or one channel's)."""
-    subs = _subs(obj).list(platform, channel)
+def subscriptions_list(obj: Context, platform: str | None, channel: str | None, as_json: bool) -> None:
+    """Every subscription (or one platform's, or one channel's), with its next run and last delivery."""
+    obj.service.ensure_ready()
+    subs = obj.service.schedule(platform, channel)
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in subs], ensure_ascii=False, indent=2))
+        return
     if not subs:
         click.echo("no subscriptions")
-    for sub in subs:
-        click.echo(f"{sub.platform:8} {sub.channel:22} {sub.describe()}")
+    for s in subs:
+        click.echo(f"{s.subscription.platform:8} {s.subscription.channel:22} {s.describe()}")
 
 
 @subscriptions.command("add")
 @click.option("--platform", type=click.Choice(["slack", "discord"]), required=True)
-@click.option("--channel", required=True, help="Slack channel id (C...) or Discord channel id.")
+@click.option("--channel", required=True, help="Slack channel id (C0123ABCD) or Discord channel id (a number).")
 @click.option("--time", "at_time", required=True, help="Local time, HH:MM.")
 @click.option("--tz", required=True, help="IANA time zone, e.g. Europe/London.")
 @click.option("--topic", help="Only claims about this topic.")
@@ -318,15 +316,12 @@ def subscriptions_list(obj: Context, platform: str | None, channel: str | None) 
 @click.option("--workspace", default="", help="Slack team id or Discord server id (informational).")
 @pass_ctx
 def subscriptions_add(obj: Context, platform, channel, at_time, tz, topic, question, quiet, workspace) -> None:
-    """Subscribe a channel to a daily briefing or a standing question."""
-    from datetime import datetime, timezone
-
-    if topic and question:
-        raise click.UsageError("give --topic or --question, not both")
-    sub = _subs(obj).add(platform=platform, workspace=workspace, channel=channel, at_time=at_time, tz=tz,
-                         kind="question" if question else "briefing", topic=question or topic, quiet=quiet,
-                         created_by="cli", now=datetime.now(timezone.utc))
-    click.echo(f"added {sub.describe()} for {platform} channel {channel}")
+    """Subscribe a channel to a daily briefing or a standing question (again: nothing changes)."""
+    obj.service.ensure_ready()
+    made = obj.service.subscribe(platform=platform, workspace=workspace, channel=channel, at_time=at_time, tz=tz,
+                                 topic=topic, question=question, quiet=quiet, created_by="cli")
+    verb = "added" if made.created else "already there:"
+    click.echo(f"{verb} {made.subscription.describe()} for {platform} channel {made.subscription.channel}")
 
 
 @subscriptions.command("remove")
@@ -334,8 +329,8 @@ def subscriptions_add(obj: Context, platform, channel, at_time, tz, topic, quest
 @pass_ctx
 def subscriptions_remove(obj: Context, sub_id: int) -> None:
     """Remove subscription SUB_ID (see `list`)."""
-    sub = _subs(obj).remove(sub_id)
-    click.echo(f"removed {sub.describe()}")
+    obj.service.ensure_ready()
+    click.echo(f"removed {obj.service.unsubscribe(sub_id).describe()}")
 
 
 @main.group()

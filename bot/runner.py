@@ -5,7 +5,7 @@ the scheduler starts at once, so a platform that is down delays nothing else. A 
 refuses its credentials stops with a message; when none is left the process exits with
 status 1. A signal stops everything within 10 seconds, whatever state it finds:
 connections are dropped, deliveries under way get ``DELIVERY_GRACE`` seconds to finish (those
-cut off stay claimed and are retried after a restart), then the connections are closed.
+cut off stay claimed and are taken over once their lease runs out), then the connections are closed.
 A second signal exits at once.
 """
 from __future__ import annotations

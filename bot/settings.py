@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -120,11 +121,31 @@ class DiscordSettings(BaseModel):
         return self.token is not None
 
 
+class ClockOverride(BaseModel):
+    """For tests only: the scheduler's (and the service's) clock reads ``start`` at the real
+    instant ``at`` (Unix time) and runs ``speed`` times faster than real time, so a day of
+    slots (across a DST change) passes in a minute. Every process given the same values
+    reads the same time."""
+
+    start: datetime
+    at: float
+    speed: float = Field(1.0, ge=1.0)
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("must include a UTC offset, e.g. 2024-10-26T23:00:00+00:00")
+        return v
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     grace_seconds: int = Field(3600, ge=0)  # a slot missed by less than this is still delivered
-    lease_seconds: int = Field(600, ge=1)  # a claim older than this, by a process that died, is taken over
-    instance_name: str = ""  # names this process's claims across restarts (default: the host name)
+    lease_seconds: int = Field(120, ge=1)  # a claim not renewed for this long (its process died) is taken over
+    sweep_seconds: float = Field(60, ge=0.05)  # how often each process looks for due and overdue slots
+    instance_name: str = ""  # a label for this process in delivery records and logs (never an identity)
+    test_clock: ClockOverride | None = None
 
 
 def default_model_dir() -> Path:

@@ -5,9 +5,10 @@ import os
 from pathlib import Path
 
 from briefings.embedding import LazyModel
-from briefings.service import BriefingService
+from briefings.service import BriefingService, default_holder
 from briefings.store import open_store
 
+from .clock import clock_from
 from .settings import Settings
 
 
@@ -29,4 +30,5 @@ def open_service(settings: Settings) -> BriefingService:
     seeds = settings.seeds_dir if settings.auto_seed and settings.seeds_dir and settings.seeds_dir.is_dir() else None
     model = LazyModel(settings.model.dir, fetch=settings.model.fetch) if settings.model.enabled else None
     return BriefingService(store, embedder=model, seeds=display_path(seeds) if seeds else None,
-                           max_bytes=settings.max_article_bytes)
+                           max_bytes=settings.max_article_bytes, clock=clock_from(settings),
+                           holder=default_holder(settings.scheduler.instance_name))

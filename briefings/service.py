@@ -1,39 +1,60 @@
-"""The one seam every adapter calls: ask, brief, ingest, sources.
+"""The one seam every adapter calls: ask, brief, ingest, sources; subscriptions, the delivery
+records of their slots, chat events already seen, and leases.
 
 Slash commands, mentions, DMs, the CLI and the scheduler all go through this object,
-so they all get the same answers. The async methods run the (SQLite, CPU-bound) work in
-a worker thread so that a chat adapter's event loop never blocks on it.
+so they all get the same answers and nothing outside the core touches the store. The async
+methods run the (SQLite, CPU-bound) work in a worker thread so that a chat adapter's event
+loop never blocks on it; adapters call the synchronous ones through ``asyncio.to_thread``.
+Every call on the store holds one lock: the SQLite store has one connection.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import threading
-from datetime import datetime, timezone
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .answering.answer import answer_question
 from .answering.briefing import build_briefing
 from .embedding import Embedder, LazyModel
-from .errors import BadInput
+from .errors import BadInput, NotFound
 from .ingest import ingest_paths, refresh_stale
-from .store.port import ClaimStore
+from .schedule import next_slot
+from .store.port import Store
+from .subscriptions import (Delivery, ScheduledSubscription, SlotOutcome, Subscribed, Subscription,
+                            new_subscription)
 from .types import Answer, Briefing, Document, IngestReport, IngestResult
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 10_000
+EVENT_MEMORY = timedelta(hours=1)  # how long a chat event id is remembered (Slack retries within minutes)
+SEED_LEASE = timedelta(minutes=5)  # how long one process may seed an empty store before another may
+SEED_POLL = 0.2  # seconds between looks while another process seeds
+
+
+def default_holder(label: str = "") -> str:
+    """This process, unique while it lives: host, pid and a random start nonce (after an
+    optional ``label@``). Leases and slot claims are held under it."""
+    me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{label}@{me}" if label else me
 
 
 class BriefingService:
     def __init__(
         self,
-        store: ClaimStore,
+        store: Store,
         *,
         embedder: Embedder | LazyModel | None = None,
         seeds: str | Path | None = None,
         max_bytes: int = 5_000_000,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        holder: str | None = None,
     ):
         self.store = store
         self.seeds = seeds
@@ -41,6 +62,7 @@ class BriefingService:
         self.clock = clock
         self._lock = threading.RLock()
         self._ready = False
+        self.holder = holder or default_holder()  # this process, in leases and slot claims
         self.model = embedder  # a LazyModel loads on first use: commands that never embed never pay for it
 
     @property
@@ -58,10 +80,29 @@ class BriefingService:
             refreshed = refresh_stale(self.store, self.model.name if self.model else None, lambda: self.embedder)
             if refreshed:
                 log.info("re-extracted claims of %d documents", refreshed)
-            if self.seeds and self.store.claim_count() == 0 and not self.store.documents():
-                report = self.ingest([str(self.seeds)])
-                log.info("built the store from %s: %d documents", self.seeds, len(report.results))
+            if self.seeds:
+                self._seed_once()
             self._ready = True
+
+    def _empty(self) -> bool:
+        return self.store.claim_count() == 0 and not self.store.documents()
+
+    def _seed_once(self) -> None:
+        """Build an empty store from the seeds, in one process only: the one holding the "seed"
+        lease. The others wait until it is done: a store with documents and no seeder is ready
+        (the seeder takes the lease before its first document and releases it after its last)."""
+        while True:
+            if not self._empty() and self.store.lease_holder("seed", _utcnow()) is None:
+                return
+            if self.store.hold_lease("seed", self.holder, _utcnow(), SEED_LEASE):
+                try:
+                    if self._empty():
+                        report = self.ingest([str(self.seeds)])
+                        log.info("built the store from %s: %d documents", self.seeds, len(report.results))
+                finally:
+                    self.store.release_lease("seed", self.holder)
+                return
+            time.sleep(SEED_POLL)
 
     # -- use cases ----------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -94,6 +135,109 @@ class BriefingService:
         with self._lock:
             return self.store.topics(prefix[:100], limit)
 
+    # -- subscriptions ------------------------------------------------------------------
+    def subscribe(self, *, platform: str, channel: str, at_time: str, tz: str, topic: str | None = None,
+                  question: str | None = None, quiet: bool = False, workspace: str = "",
+                  created_by: str | None = None) -> Subscribed:
+        """Subscribe a channel to a daily briefing (on ``topic``) or a standing ``question``.
+
+        Idempotent: the same channel, time, zone and topic (or question) again answers with the
+        subscription that exists (``created`` False) instead of making a second one."""
+        new = new_subscription(platform=platform, channel=channel, at_time=at_time, tz=tz, topic=topic,
+                               question=question, quiet=quiet, workspace=workspace, created_by=created_by)
+        with self._lock:
+            return self.store.add_subscription(new, self.clock())
+
+    def subscription(self, sub_id: int) -> Subscription:
+        with self._lock:
+            sub = self.store.subscription(sub_id)
+        if sub is None:
+            raise NotFound(f"no subscription #{sub_id}")
+        return sub
+
+    def subscriptions(self, platform: str | None = None, channel: str | None = None,
+                      enabled_only: bool = False) -> list[Subscription]:
+        with self._lock:
+            return self.store.subscriptions(platform, channel, enabled_only)
+
+    def schedule(self, platform: str | None = None, channel: str | None = None,
+                 now: datetime | None = None) -> list[ScheduledSubscription]:
+        """The subscriptions with their next run and last delivery, for listings."""
+        now = now or self.clock()
+        out = []
+        for sub in self.subscriptions(platform, channel):
+            with self._lock:
+                last = self.store.latest_delivery(sub.id)
+            upcoming = next_slot(sub.local_time, sub.zone, now).due if sub.enabled else None
+            out.append(ScheduledSubscription(sub, upcoming and upcoming.astimezone(sub.zone), last))
+        return out
+
+    def unsubscribe(self, sub_id: int, *, platform: str | None = None, channel: str | None = None) -> Subscription:
+        """Remove one subscription (only from ``platform`` and ``channel``, when given)."""
+        sub = self.subscription(sub_id)
+        if (platform and sub.platform != platform) or (channel and sub.channel != channel):
+            raise NotFound(f"no subscription #{sub_id} in this channel")
+        with self._lock:
+            self.store.remove_subscription(sub_id)
+        return sub
+
+    def unsubscribe_channel(self, platform: str, channel: str) -> list[Subscription]:
+        """Remove every subscription of one channel."""
+        subs = self.subscriptions(platform, channel)
+        with self._lock:
+            return [s for s in subs if self.store.remove_subscription(s.id)]
+
+    def disable_subscription(self, sub_id: int, reason: str) -> None:
+        with self._lock:
+            self.store.disable_subscription(sub_id, reason)
+
+    # -- delivery records: each slot posted once across processes ------------------------
+    def claim_slot(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
+                   max_attempts: int = 3) -> bool:
+        with self._lock:
+            return self.store.claim_slot(sub_id, slot, due_at, owner, now, lease, max_attempts)
+
+    def renew_slot(self, sub_id: int, slot: str, owner: str, now: datetime) -> bool:
+        with self._lock:
+            return self.store.renew_slot(sub_id, slot, owner, now)
+
+    def finish_slot(self, sub_id: int, slot: str, owner: str, outcome: SlotOutcome, now: datetime) -> bool:
+        with self._lock:
+            return self.store.finish_slot(sub_id, slot, owner, outcome, now)
+
+    def record_missed(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
+                      detail: str) -> bool:
+        with self._lock:
+            return self.store.record_missed(sub_id, slot, due_at, owner, now, lease, detail)
+
+    def delivery(self, sub_id: int, slot: str) -> Delivery | None:
+        with self._lock:
+            return self.store.delivery(sub_id, slot)
+
+    def deliveries(self, sub_id: int) -> list[Delivery]:
+        with self._lock:
+            return self.store.deliveries(sub_id)
+
+    # -- chat events and leases ----------------------------------------------------------
+    def seen_event(self, key: str) -> bool:
+        """True when ``key`` (a chat event id, a slash command's trigger id) was seen before, by
+        this process or any other on the same store; the first time, it is remembered and False."""
+        with self._lock:
+            return not self.store.first_sight(key, _utcnow(), EVENT_MEMORY)
+
+    def hold_lease(self, name: str, holder: str, ttl: timedelta) -> bool:
+        """Take or extend the lease ``name`` for ``holder``; False while another holds it."""
+        with self._lock:
+            return self.store.hold_lease(name, holder, _utcnow(), ttl)
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self._lock:
+            self.store.release_lease(name, holder)
+
+    def lease_holder(self, name: str) -> str | None:
+        with self._lock:
+            return self.store.lease_holder(name, _utcnow())
+
     # -- async seams for chat adapters and the scheduler --------------------------------
     async def answer(self, question: str) -> Answer:
         return await asyncio.to_thread(self.ask, question)
@@ -106,3 +250,8 @@ class BriefingService:
 
     async def suggest_topics(self, prefix: str = "", limit: int = 25) -> list[str]:
         return await asyncio.to_thread(self.topics, prefix, limit)
+
+
+def _utcnow() -> datetime:
+    # leases and seen events run on the real clock, whatever clock briefings are built with
+    return datetime.now(timezone.utc)

@@ -30,6 +30,8 @@ class Call:
     method: str  # Web API method ("chat.postMessage") or "respond" for response_url posts
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    who: str | None = None  # which bot process called, when each has its own base URL (``url_for``)
+    held: bool = False  # recorded, then never answered (``hold_once``): the post did not happen
 
 
 class SlackRecorder:
@@ -42,6 +44,7 @@ class SlackRecorder:
         self.usergroups: dict[str, list[str]] = {}
         self.answers: dict[str, dict] = {}  # method -> the body to answer with instead ({"ok": False, ...})
         self.hang: set[str] = set()  # methods recorded, then never answered (until stop)
+        self.holds: list = []  # predicates (method, body) -> bool: the first call matching each is held
         self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections from the bot
         self._changed = asyncio.Condition()
         self._released = asyncio.Event()
@@ -53,6 +56,20 @@ class SlackRecorder:
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def url_for(self, who: str) -> str:
+        """A Web API base URL of its own for one bot process, so calls say who made them."""
+        return f"{self.url}/r/{who}/api/"
+
+    def hold_once(self, predicate) -> None:
+        """Never answer the first call for which ``predicate(method, body)`` holds (as if the
+        process making it died mid-request); it is recorded with ``held=True``."""
+        self.holds.append(predicate)
+
+    async def wait_until(self, condition, timeout: float = 10) -> None:
+        """Until ``condition(calls)`` holds."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: condition(self.calls)), timeout)
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
         async with self._changed:
@@ -81,7 +98,14 @@ class SlackRecorder:
             status, headers = pending.pop(0)
             await self._record(Call(method + ":refused", body))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
-        await self._record(Call(method, body))
+        who = request.match_info.get("who")
+        held = next((p for p in self.holds if p(method, body)), None)
+        if held is not None:
+            self.holds.remove(held)
+            await self._record(Call(method, body, who=who, held=True))
+            await self._released.wait()
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
+        await self._record(Call(method, body, who=who))
         if method in self.hang:
             await self._released.wait()
         if method in self.answers:
@@ -139,6 +163,8 @@ class SlackRecorder:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/r/{who}/api/{method}", self._api)
+        app.router.add_get("/r/{who}/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/respond/{token}", self._respond)
         self._runner = web.AppRunner(app)

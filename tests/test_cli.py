@@ -106,6 +106,52 @@ def test_subscriptions_from_the_command_line(run):
     assert run("subscriptions", "remove", "1").exit_code == 2
 
 
+def test_subscribing_twice_is_one_subscription_and_names_are_not_channel_ids(run):
+    add = ("subscriptions", "add", "--platform", "slack", "--time", "08:30", "--tz", "Europe/London", "--topic")
+    assert "added #1: a briefing on Ukraine" in run(*add, "Ukraine", "--channel", "C0123ABCD").output
+    again = run(*add, "ukraine ", "--channel", "C0123ABCD")
+    assert again.exit_code == 0 and "already there: #1: a briefing on Ukraine" in again.output
+    named = run(*add, "Ukraine", "--channel", "#general")
+    assert named.exit_code == 2
+    assert "channel must be a Slack channel id such as C0123ABCD" in named.output and "'#general'" in named.output
+    discord = run("subscriptions", "add", "--platform", "discord", "--channel", "general", "--time", "08:30",
+                  "--tz", "UTC")
+    assert discord.exit_code == 2 and "a Discord channel id, a number" in discord.output
+    assert len(json.loads(run("subscriptions", "list", "--json").output)) == 1
+
+
+def test_subscriptions_list_shows_next_run_and_last_delivery(run, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from briefings.service import BriefingService
+    from briefings.store import open_store
+    from briefings.subscriptions import SlotOutcome
+
+    run("subscriptions", "add", "--platform", "slack", "--channel", "C0123ABCD", "--time", "7:05", "--tz",
+        "Europe/Paris")
+    [sub] = json.loads(run("subscriptions", "list", "--json").output)
+    assert sub["last_delivery"] is None
+    next_run = datetime.fromisoformat(sub["next_run"])
+    assert next_run > datetime.now(timezone.utc) and f"{next_run:%H:%M}" == "07:05"
+    assert next_run.utcoffset() in (timedelta(hours=1), timedelta(hours=2))  # Paris, winter or summer
+    # a delivery, as a replica records it
+    store = open_store(f"sqlite:///{tmp_path / 'data' / 'briefbot.sqlite3'}")
+    due = datetime(2026, 3, 2, 6, 5, tzinfo=timezone.utc)
+    service = BriefingService(store)
+    assert service.claim_slot(sub["id"], "2026-03-02T07:05", due, "host:1:abc", due, timedelta(minutes=2))
+    assert service.finish_slot(sub["id"], "2026-03-02T07:05", "host:1:abc", SlotOutcome("done", delivered_at=due), due)
+    store.close()
+    [sub] = json.loads(run("subscriptions", "list", "--json").output)
+    assert sub["last_delivery"]["slot"] == "2026-03-02T07:05" and sub["last_delivery"]["status"] == "done"
+    assert sub["last_delivery"]["due"] == "2026-03-02T07:05:00+01:00"
+    assert (sub["id"], sub["platform"], sub["channel"], sub["kind"], sub["time"], sub["timezone"], sub["topic"],
+            sub["quiet"], sub["enabled"]) == (1, "slack", "C0123ABCD", "briefing", "07:05", "Europe/Paris", None,
+                                              False, True)
+    text = run("subscriptions", "list").output
+    assert "#1: a daily briefing at 07:05 Europe/Paris — next " in text
+    assert "; last 2026-03-02 07:05 CET (posted)" in text
+
+
 def test_config_check_names_problems_by_path_without_echoing_secrets(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     env = {"BRIEFBOT_SLACK__BOT_TOKEN": "xoxp-do-not-print-me", "BRIEFBOT_SLACK__PORT": "70000",

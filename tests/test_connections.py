@@ -110,8 +110,8 @@ async def test_socket_mode_answers_while_running_and_stops_on_a_signal(slack_rec
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, seeded_db, tmp_path, sig):
+    from briefings.service import BriefingService
     from briefings.store.sqlite import SQLiteStore
-    from briefings.subscriptions import SubscriptionStore
 
     # a subscription whose slot fell due two minutes ago, made yesterday: delivered at start-up
     (tmp_path / "data").mkdir()
@@ -119,8 +119,8 @@ async def test_a_signal_mid_delivery_stops_within_10_seconds(slack_recorder, see
     db.write_bytes(seeded_db.read_bytes())
     now = datetime.now(timezone.utc)
     store = SQLiteStore(db)
-    SubscriptionStore(store.conn).add(platform="slack", channel="C9", at_time=f"{now - timedelta(minutes=2):%H:%M}",
-                                      tz="UTC", now=now - timedelta(days=1))
+    BriefingService(store, clock=lambda: now - timedelta(days=1)).subscribe(
+        platform="slack", channel="C9", at_time=f"{now - timedelta(minutes=2):%H:%M}", tz="UTC")
     store.close()
     slack_recorder.hang.add("chat.postMessage")  # the post never completes
     env = slack_env(f"{slack_recorder.url}/api/", mode="http")

@@ -161,9 +161,8 @@ def test_command_tree_matches_the_snapshot(service, store, discord_settings):
 
     from bot.discord.client import DiscordAdapter
     from bot.scheduler import BriefingScheduler
-    from briefings.subscriptions import SubscriptionStore
 
-    scheduler = BriefingScheduler(service, SubscriptionStore(store.conn), grace=timedelta(hours=1))
+    scheduler = BriefingScheduler(service, grace=timedelta(hours=1))
     adapter = DiscordAdapter(service, discord_settings(), scheduler.commands)
     tree = sorted((c.to_dict(adapter.tree) for c in adapter.tree.get_commands()), key=lambda c: c["name"])
     current = json.dumps(tree, indent=2, sort_keys=True) + "\n"

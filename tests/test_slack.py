@@ -122,6 +122,49 @@ async def test_a_retried_event_gets_one_answer(slack):
     assert sum("12,000" in t for t in texts) == 1
 
 
+async def test_an_event_reaching_two_replicas_and_retried_is_answered_once(store, model, slack_recorder,
+                                                                          slack_settings):
+    """Two adapters, each with its own service and store connection on one database: the
+    event is remembered in the store, not in either process."""
+    from briefings.service import BriefingService
+    from briefings.store.sqlite import SQLiteStore
+    from bot.slack.app import SlackAdapter
+
+    from .slack_harness import SlackHarness
+
+    replicas = [SlackHarness(SlackAdapter(BriefingService(SQLiteStore(store.path), embedder=model), slack_settings()),
+                             slack_recorder) for _ in range(2)]
+    for r in replicas:
+        await r.start()
+    try:
+        body = replicas[0].event_body({"type": "app_mention", "user": "U1", "text": "<@UBOT> troop estimates?",
+                                       "ts": "1700000000.000100", "channel": "C1", "event_ts": "1700000000.000100"},
+                                      event_id="EvTWICE")
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        statuses = await asyncio.gather(replicas[0].post(body, "application/json"),
+                                        replicas[1].post(body, "application/json"),
+                                        replicas[1].post(body, "application/json", headers=retry))
+        assert [s for s, _, _ in statuses] == [200, 200, 200]
+        await replicas[0].mention("what does North Korea gain?")  # a later event: the others were handled
+        msgs = await slack_recorder.wait_for("chat.postMessage", 2)
+        texts = [text_of(m.body) for m in msgs]
+        assert sum("12,000" in t for t in texts) == 1
+        assert len(slack_recorder.of("chat.postMessage")) == 2
+    finally:
+        for r in replicas:
+            await r.stop()
+
+
+async def test_a_replayed_slash_command_is_answered_once(slack):
+    body, signed_at = slack.command_body("/brief", "troop estimates?"), int(time.time())
+    for _ in range(2):  # the same signed request again, within Slack's five minutes
+        assert (await slack.post(body, "application/x-www-form-urlencoded", timestamp=signed_at))[0] == 200
+    await slack.command("what does North Korea gain?")
+    replies = await slack.recorder.wait_for("respond", 2)
+    assert sum("12,000" in text_of(r.body) for r in replies) == 1
+    assert len(slack.recorder.of("respond")) == 2
+
+
 async def test_url_verification(slack):
     status, body, _ = await slack.post(json.dumps({"type": "url_verification", "challenge": "c-123", "token": "x"}),
                                        "application/json")

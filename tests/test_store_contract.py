@@ -400,3 +400,248 @@ def test_two_processes_ingesting_the_same_files(store_url, tmp_path):
         assert len(store.documents()) == 3
     finally:
         store.close()
+
+
+# -- subscriptions ---------------------------------------------------------------------------------
+
+from briefings.subscriptions import SlotOutcome, new_subscription  # noqa: E402
+
+LEASE = timedelta(minutes=10)
+
+
+def subscribe(store, channel="C0123ABCD", at="08:30", tz="Europe/London", now=T0, **kw):
+    return store.add_subscription(new_subscription(platform="slack", channel=channel, at_time=at, tz=tz, **kw), now)
+
+
+def test_a_subscription_comes_back_as_it_went_in(store):
+    made = subscribe(store, topic="Port strike", quiet=True, workspace="T1", created_by="U1")
+    assert made.created
+    sub = made.subscription
+    assert (sub.platform, sub.workspace, sub.channel, sub.kind, sub.at_time, sub.timezone, sub.topic, sub.quiet,
+            sub.enabled, sub.disabled_reason, sub.created_by, sub.created_at, sub.last_delivered_at,
+            sub.last_answer) == ("slack", "T1", "C0123ABCD", "briefing", "08:30", "Europe/London", "Port strike",
+                                 True, True, None, "U1", T0, None, None)
+    assert store.subscription(sub.id) == sub
+    assert store.subscription(sub.id + 100) is None
+
+
+def test_the_same_subscription_twice_is_one_subscription(store):
+    first = subscribe(store, topic="Port strike").subscription
+    again = subscribe(store, topic="  port   STRIKE ", now=T0 + timedelta(hours=1), quiet=True)
+    assert not again.created and again.subscription == first
+    assert subscribe(store, topic="Port strike", at="09:00").created  # another time
+    assert subscribe(store, topic="Port strike", tz="Europe/Paris").created  # another zone
+    assert subscribe(store, question="port strike?").created  # a standing question is another kind
+    assert subscribe(store).created  # no topic
+    assert subscribe(store, channel="C0999ZZZZ", topic="Port strike").created  # another channel
+    assert len(store.subscriptions()) == 6
+    store.disable_subscription(first.id, "channel_not_found")
+    renewed = subscribe(store, topic="Port strike")  # a disabled one does not count
+    assert renewed.created and renewed.subscription.id != first.id
+
+
+def test_subscriptions_by_platform_channel_and_state(store):
+    a = subscribe(store).subscription
+    b = subscribe(store, channel="C0999ZZZZ").subscription
+    d = store.add_subscription(new_subscription(platform="discord", channel="1100000000000000004", at_time="07:00",
+                                                tz="UTC"), T0).subscription
+    assert [s.id for s in store.subscriptions()] == [a.id, b.id, d.id]
+    assert [s.id for s in store.subscriptions("slack")] == [a.id, b.id]
+    assert [s.id for s in store.subscriptions("slack", "C0999ZZZZ")] == [b.id]
+    store.disable_subscription(a.id, "gone")
+    assert store.subscription(a.id).disabled_reason == "gone" and not store.subscription(a.id).enabled
+    assert [s.id for s in store.subscriptions(enabled_only=True)] == [b.id, d.id]
+    assert store.remove_subscription(b.id) is True
+    assert store.remove_subscription(b.id) is False
+    assert [s.id for s in store.subscriptions()] == [a.id, d.id]
+
+
+# -- delivery records ------------------------------------------------------------------------------
+
+def test_a_slot_is_claimed_once_and_taken_over_only_after_its_lease(store):
+    sub = subscribe(store).subscription
+    due = T0
+    assert store.claim_slot(sub.id, "2026-03-01T08:30", due, "a", T0, LEASE)
+    assert not store.claim_slot(sub.id, "2026-03-01T08:30", due, "b", T0 + timedelta(minutes=9), LEASE)
+    assert not store.claim_slot(sub.id, "2026-03-01T08:30", due, "a", T0 + timedelta(minutes=1), LEASE)  # never twice
+    assert store.renew_slot(sub.id, "2026-03-01T08:30", "a", T0 + timedelta(minutes=9))
+    assert not store.renew_slot(sub.id, "2026-03-01T08:30", "b", T0 + timedelta(minutes=9))
+    assert not store.claim_slot(sub.id, "2026-03-01T08:30", due, "b", T0 + timedelta(minutes=18), LEASE)
+    assert store.claim_slot(sub.id, "2026-03-01T08:30", due, "b", T0 + timedelta(minutes=20), LEASE)
+    d = store.delivery(sub.id, "2026-03-01T08:30")
+    assert (d.status, d.owner, d.attempts, d.claimed_at, d.due_at) == ("claimed", "b", 2, T0 + timedelta(minutes=20),
+                                                                         due)
+    # the owner that lost its claim can no longer finish it
+    assert not store.finish_slot(sub.id, "2026-03-01T08:30", "a", SlotOutcome("done"), T0 + timedelta(minutes=21))
+    assert not store.renew_slot(sub.id, "2026-03-01T08:30", "a", T0 + timedelta(minutes=21))
+    assert store.finish_slot(sub.id, "2026-03-01T08:30", "b", SlotOutcome("done"), T0 + timedelta(minutes=21))
+    assert not store.claim_slot(sub.id, "2026-03-01T08:30", due, "c", T0 + timedelta(days=1), LEASE)  # done is done
+    d = store.delivery(sub.id, "2026-03-01T08:30")
+    assert (d.status, d.owner, d.finished_at) == ("done", "b", T0 + timedelta(minutes=21))
+
+
+def test_a_failed_slot_is_retried_a_few_times(store):
+    sub = subscribe(store).subscription
+    for attempt, owner in enumerate("abc", 1):
+        assert store.claim_slot(sub.id, "s", T0, owner, T0, LEASE, max_attempts=3)
+        assert store.finish_slot(sub.id, "s", owner, SlotOutcome("failed", "HTTP 500"), T0)
+        assert store.delivery(sub.id, "s").attempts == attempt
+    assert not store.claim_slot(sub.id, "s", T0, "d", T0, LEASE, max_attempts=3)
+    assert store.delivery(sub.id, "s").detail == "HTTP 500"
+
+
+def test_finishing_records_the_last_delivery_with_the_slot(store):
+    sub = subscribe(store, question="troop estimates?").subscription
+    assert store.claim_slot(sub.id, "s1", T0, "a", T0, LEASE)
+    assert store.finish_slot(sub.id, "s1", "a", SlotOutcome("done", delivered_at=T0, answer={"quotes": ["q1"]}), T0)
+    assert store.claim_slot(sub.id, "s2", T0 + timedelta(days=1), "b", T0 + timedelta(days=1), LEASE)
+    assert store.finish_slot(sub.id, "s2", "b", SlotOutcome("skipped"), T0 + timedelta(days=1))
+    got = store.subscription(sub.id)
+    assert (got.last_delivered_at, got.last_answer) == (T0, {"quotes": ["q1"]})
+    later = T0 + timedelta(days=2)
+    assert store.claim_slot(sub.id, "s3", later, "b", later, LEASE)
+    assert store.finish_slot(sub.id, "s3", "b", SlotOutcome("done", delivered_at=later), later)
+    got = store.subscription(sub.id)
+    assert (got.last_delivered_at, got.last_answer) == (later, {"quotes": ["q1"]})  # an answer is kept until replaced
+    assert [d.slot for d in store.deliveries(sub.id)] == ["s1", "s2", "s3"]
+    assert store.latest_delivery(sub.id).slot == "s3"
+    assert store.latest_delivery(subscribe(store, at="10:00").subscription.id) is None
+
+
+def test_a_missed_slot_is_recorded_once_and_never_over_a_live_claim(store):
+    sub = subscribe(store).subscription
+    assert store.record_missed(sub.id, "s1", T0, "a", T0 + timedelta(hours=2), LEASE, "late")
+    assert not store.record_missed(sub.id, "s1", T0, "b", T0 + timedelta(hours=2), LEASE, "late")
+    assert not store.claim_slot(sub.id, "s1", T0, "b", T0 + timedelta(hours=2), LEASE)
+    assert store.claim_slot(sub.id, "s2", T0, "a", T0, LEASE)
+    assert not store.record_missed(sub.id, "s2", T0, "b", T0 + timedelta(minutes=5), LEASE, "late")
+    assert store.record_missed(sub.id, "s2", T0, "b", T0 + timedelta(minutes=11), LEASE, "late")
+    assert [(d.slot, d.status, d.detail) for d in store.deliveries(sub.id)] == [("s1", "missed", "late"),
+                                                                                 ("s2", "missed", "late")]
+
+
+def test_no_claims_for_a_removed_or_disabled_subscription(store):
+    sub = subscribe(store).subscription
+    other = subscribe(store, at="09:00").subscription
+    store.disable_subscription(sub.id, "gone")
+    assert not store.claim_slot(sub.id, "s", T0, "a", T0, LEASE)
+    store.remove_subscription(other.id)
+    assert not store.claim_slot(other.id, "s", T0, "a", T0, LEASE)
+    assert not store.record_missed(other.id, "s", T0, "a", T0, LEASE, "late")
+    assert store.deliveries(other.id) == []
+
+
+def test_removing_a_subscription_removes_its_deliveries(store):
+    sub = subscribe(store).subscription
+    assert store.claim_slot(sub.id, "s", T0, "a", T0, LEASE)
+    store.remove_subscription(sub.id)
+    assert store.deliveries(sub.id) == [] and store.delivery(sub.id, "s") is None
+
+
+def test_stores_claiming_one_slot_at_once_give_it_to_one(store_url, store):
+    sub = subscribe(store).subscription
+    stores = [open_store(store_url) for _ in range(4)]
+    try:
+        for n in range(5):
+            slot = f"2026-03-0{n + 1}T08:30"
+            got = run_together(*(lambda s=s, i=i: s.claim_slot(sub.id, slot, T0, f"owner{i}", T0, LEASE)
+                                 for i, s in enumerate(stores)))
+            assert sorted(got) == [False, False, False, True], got
+    finally:
+        for s in stores:
+            s.close()
+
+
+# -- seen events and leases -------------------------------------------------------------------------
+
+def test_an_event_is_seen_first_once(store):
+    keep = timedelta(hours=1)
+    assert store.first_sight("slack:event:Ev1", T0, keep)
+    assert not store.first_sight("slack:event:Ev1", T0 + timedelta(minutes=5), keep)
+    assert store.first_sight("slack:event:Ev2", T0 + timedelta(minutes=5), keep)
+    assert store.first_sight("slack:event:Ev1", T0 + timedelta(hours=2), keep)  # forgotten after ``keep``
+
+
+def test_stores_seeing_one_event_at_once_give_it_to_one(store_url, store):
+    stores = [open_store(store_url) for _ in range(4)]
+    try:
+        for n in range(5):
+            got = run_together(*(lambda s=s: s.first_sight(f"Ev{n}", T0, timedelta(hours=1)) for s in stores))
+            assert sorted(got) == [False, False, False, True], got
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_a_lease_has_one_holder_until_it_expires_or_is_released(store):
+    ttl = timedelta(seconds=15)
+    assert store.lease_holder("gateway", T0) is None
+    assert store.hold_lease("gateway", "a", T0, ttl)
+    assert not store.hold_lease("gateway", "b", T0 + timedelta(seconds=14), ttl)
+    assert store.hold_lease("gateway", "a", T0 + timedelta(seconds=10), ttl)  # renewed: now until T0 + 25 s
+    assert not store.hold_lease("gateway", "b", T0 + timedelta(seconds=20), ttl)
+    assert store.lease_holder("gateway", T0 + timedelta(seconds=20)) == "a"
+    assert store.lease_holder("gateway", T0 + timedelta(seconds=25)) is None
+    assert store.hold_lease("gateway", "b", T0 + timedelta(seconds=25), ttl)  # expired: taken over
+    assert not store.hold_lease("gateway", "a", T0 + timedelta(seconds=26), ttl)
+    store.release_lease("gateway", "a")  # not the holder: changes nothing
+    assert store.lease_holder("gateway", T0 + timedelta(seconds=26)) == "b"
+    store.release_lease("gateway", "b")
+    assert store.hold_lease("gateway", "a", T0 + timedelta(seconds=27), ttl)
+    assert store.hold_lease("other", "b", T0 + timedelta(seconds=27), ttl)  # names are independent
+
+
+def test_stores_taking_one_lease_at_once_give_it_to_one(store_url, store):
+    stores = [open_store(store_url) for _ in range(4)]
+    try:
+        got = run_together(*(lambda s=s, i=i: s.hold_lease("gateway", f"h{i}", T0, timedelta(seconds=15))
+                             for i, s in enumerate(stores)))
+        assert sorted(got) == [False, False, False, True], got
+    finally:
+        for s in stores:
+            s.close()
+
+
+def _store_before_subscriptions_were_unique(store_url: str) -> None:
+    """The schema as shipped before subscriptions were unique, holding duplicate subscriptions."""
+    rows = [("C1", "08:30", "Ukraine"), ("C1", "08:30", "ukraine "), ("C1", "08:30", "UKRAINE"), ("C1", "09:00", None),
+            ("C2", "08:30", "Ukraine")]
+    insert = ("INSERT INTO subscriptions (platform, channel, kind, at_time, timezone, topic, created_at)"
+              " VALUES ('slack', {p}, 'briefing', {p}, 'Europe/London', {p}, '2026-01-01T00:00:00+00:00')")
+    if store_url.startswith("sqlite:"):
+        import sqlite3
+
+        from briefings.store.sqlite.schema import MIGRATIONS
+
+        conn = sqlite3.connect(store_url[len("sqlite:///"):])
+        for version in (1, 2, 3, 4):
+            conn.executescript(";\n".join(MIGRATIONS[version]) + ";")
+        conn.execute("PRAGMA user_version=4")
+        conn.executemany(insert.format(p="?"), rows)
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+
+        from briefings.store.postgres.schema import MIGRATIONS
+
+        with psycopg.connect(store_url) as conn:
+            for statement in MIGRATIONS[1]:
+                conn.execute(statement)
+            conn.execute("CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL"
+                         " DEFAULT now())")
+            conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+            conn.cursor().executemany(insert.format(p="%s"), rows)
+
+
+def test_upgrading_keeps_the_first_of_duplicate_subscriptions_and_disables_the_rest(store_url):
+    _store_before_subscriptions_were_unique(store_url)
+    store = open_store(store_url)
+    try:
+        subs = store.subscriptions()
+        assert [(s.id, s.enabled, s.disabled_reason) for s in subs] == [
+            (1, True, None), (2, False, "duplicate of #1"), (3, False, "duplicate of #1"), (4, True, None),
+            (5, True, None)]
+        assert not subscribe(store, channel="C1", topic="Ukraine").created
+    finally:
+        store.close()

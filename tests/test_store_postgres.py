@@ -43,7 +43,10 @@ def test_stores_opened_at_once_apply_each_migration_once(postgres_url):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(opened) == [(0, SCHEMA_VERSION)] + [(SCHEMA_VERSION, SCHEMA_VERSION)] * 5
+    # (before, after) of each: one started from nothing, all ended up to date; with several
+    # migrations, another process may apply the later ones (each in its own transaction)
+    assert [before for before, _ in opened].count(0) == 1
+    assert all(after == SCHEMA_VERSION for _, after in opened)
     assert versions(postgres_url) == list(range(1, SCHEMA_VERSION + 1))
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from briefings.service import BriefingService
 from briefings.store.sqlite import SQLiteStore
-from briefings.subscriptions import SubscriptionStore
 from bot.discord.client import DiscordAdapter
 from bot.scheduler import BriefingScheduler
 from bot.slack.app import SlackAdapter
@@ -26,8 +25,7 @@ NOW = datetime(2024, 6, 3, 6, 0, tzinfo=UTC)  # 07:00 in London
 def scheduler(store):
     clock = lambda: NOW  # noqa: E731
     service = BriefingService(SQLiteStore(store.path), clock=clock)
-    return BriefingScheduler(service, SubscriptionStore(SQLiteStore(store.path).conn), grace=timedelta(hours=1),
-                             instance="test", clock=clock)
+    return BriefingScheduler(service, grace=timedelta(hours=1), clock=clock)
 
 
 @pytest.fixture
@@ -62,6 +60,26 @@ async def test_slack_subscription_is_delivered_once_at_its_time(slack_with_subsc
     assert "Headline figures" in text_of(posts[0].body)
 
 
+async def test_slack_subscribing_again_or_replaying_the_request_makes_no_second_subscription(
+        slack_with_subscriptions, scheduler):
+    import time
+
+    slack = slack_with_subscriptions
+    slack.recorder.users["U1"] = {"id": "U1", "is_admin": True}
+    body, signed_at = slack.command_body("/brief", "subscribe 08:30 Europe/London Ukraine"), int(time.time())
+    for _ in range(2):  # a signed request replayed within Slack's five minutes: dropped
+        assert (await slack.post(body, "application/x-www-form-urlencoded", timestamp=signed_at))[0] == 200
+    await slack.command("subscribe 8:30 europe/london ukraine", user="U1")  # asked again: the same one
+    first, again = await slack.recorder.wait_for("respond", 2)
+    assert "Subscribed this channel to a briefing on Ukraine at 08:30 Europe/London (#1)" in first.body["text"]
+    assert "already subscribed to a briefing on Ukraine at 08:30 Europe/London (#1)" in again.body["text"]
+    assert [s.id for s in scheduler.service.subscriptions()] == [1]
+    await slack.command("subscriptions")
+    listing = (await slack.recorder.wait_for("respond", 3))[2]
+    assert "#1: a briefing on Ukraine at 08:30 Europe/London — next 2024-06-03 08:30 BST" in text_of(listing.body)
+    assert len(slack.recorder.of("respond")) == 3
+
+
 async def test_slack_refuses_people_who_may_not_manage_the_channel(slack_with_subscriptions, scheduler):
     slack = slack_with_subscriptions
     slack.recorder.users["U2"] = {"id": "U2", "is_admin": False, "is_owner": False}
@@ -69,7 +87,7 @@ async def test_slack_refuses_people_who_may_not_manage_the_channel(slack_with_su
     [reply] = await slack.recorder.wait_for("respond")
     assert reply.body["response_type"] == "ephemeral"
     assert "Only workspace admins and owners" in reply.body["text"]
-    assert scheduler.subs.list() == []
+    assert scheduler.service.subscriptions() == []
 
 
 async def test_slack_users_named_in_the_settings_may_manage(scheduler, slack_recorder, slack_settings):
@@ -110,7 +128,7 @@ async def test_slack_standing_question_and_unsubscribe(slack_with_subscriptions,
     await slack.command("unsubscribe", user="U1")
     replies = await slack.recorder.wait_for("respond", 2)
     assert replies[1].body["text"].startswith("Removed #1")
-    assert scheduler.subs.list() == []
+    assert scheduler.service.subscriptions() == []
 
 
 @pytest.fixture
@@ -133,7 +151,7 @@ async def test_discord_subscription_is_delivered_once_at_its_time(discord_with_s
     [callback] = await bot.recorder.wait_for("callback")
     assert callback.body["type"] == 4
     assert "Subscribed this channel to a daily briefing at 08:30 Europe/London" in callback.body["data"]["content"]
-    [sub] = scheduler.subs.list()
+    [sub] = scheduler.service.subscriptions()
     assert (sub.platform, sub.channel) == ("discord", str(CHANNEL_ID))
 
     due = datetime(2024, 6, 3, 7, 30, tzinfo=UTC)
@@ -157,7 +175,7 @@ async def test_discord_refuses_members_without_manage_channels(discord_with_subs
     [callback] = await bot.recorder.wait_for("callback")
     assert callback.body["data"]["flags"] == 64
     assert "Manage Channels" in callback.body["data"]["content"]
-    assert scheduler.subs.list() == []
+    assert scheduler.service.subscriptions() == []
 
 
 async def test_discord_time_zone_autocomplete_and_bad_zone(discord_with_subscriptions):

@@ -8,6 +8,12 @@ failed attempt closes the client's HTTP session before the next, so nothing is l
 discord.py's own reconnect loop logs a traceback per attempt and backs off for up to about
 17 minutes, so the gateway runs with ``reconnect=False`` and our loop retries instead (a
 session Discord asks us to move is still resumed by discord.py itself).
+
+Discord allows one gateway session per bot token, so with several replicas only the one
+holding the gateway lease (``bot/lease.py``, a row in the store) opens it; the others log in
+over REST (their scheduled posts need only that) and stand by, and one of them takes over
+within about 20 seconds when the holder dies. A holder that cannot renew its lease closes
+its session before the lease could pass to another.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import aiohttp
 import discord
 
 from ..connection import Refused, one_line
+from ..lease import Lease, LeaseLost
 from ..settings import DiscordSettings
 from .client import DiscordAdapter
 
@@ -38,9 +45,11 @@ TOKEN_REFUSED = ("Discord refused the token ({status} at login); set discord.tok
 class DiscordConnection:
     name = "Discord"
 
-    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings):
+    def __init__(self, adapter: DiscordAdapter, settings: DiscordSettings, lease: Lease | None = None):
         self.adapter = adapter
         self.settings = settings
+        self.lease = lease or Lease(adapter.service, f"discord-gateway:{settings.application_id}",
+                                    adapter.service.holder)
 
     @property
     def up(self) -> bool:
@@ -50,8 +59,9 @@ class DiscordConnection:
         client = self.adapter.client
         try:
             await client.login(self.settings.token.get_secret_value())
+            await self.lease.acquire("Discord gateway session")
             log.info("Discord: logged in as %s; opening the gateway", client.user)
-            await client.connect(reconnect=False)
+            await self._connect_while_held()
         except discord.LoginFailure:
             raise Refused(TOKEN_REFUSED.format(status=401)) from None
         except discord.PrivilegedIntentsRequired:
@@ -64,8 +74,26 @@ class DiscordConnection:
             if e.status in (401, 403):  # at login: /users/@me or the application
                 raise Refused(TOKEN_REFUSED.format(status=e.status)) from None
             raise
+        finally:
+            await self.lease.release()
+
+    async def _connect_while_held(self) -> None:
+        """The gateway session, for as long as this process can show that it holds the lease."""
+        session = asyncio.create_task(self.adapter.client.connect(reconnect=False))
+        keeping = asyncio.create_task(self.lease.keep())
+        try:
+            await asyncio.wait({session, keeping}, return_when=asyncio.FIRST_COMPLETED)
+            if keeping.done():
+                keeping.result()  # raises LeaseLost
+            session.result()
+        finally:
+            for task in (session, keeping):
+                task.cancel()
+            await asyncio.gather(session, keeping, return_exceptions=True)
 
     def describe(self, exc: BaseException) -> str:
+        if isinstance(exc, LeaseLost):
+            return f"gave up the gateway session: {exc}"
         if isinstance(exc, aiohttp.ClientConnectorError):
             return f"cannot reach Discord at {exc.host}:{exc.port} ({exc.os_error.strerror or exc.os_error})"
         if isinstance(exc, discord.ConnectionClosed):
@@ -87,4 +115,5 @@ class DiscordConnection:
         client.http.connector = discord.utils.MISSING  # ...and connector (closing the session closed the old one)
 
     async def close(self) -> None:
+        await self.lease.release()  # at once, so a standby replica takes over without waiting out the lease
         await self.adapter.client.close()

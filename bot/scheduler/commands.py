@@ -8,7 +8,7 @@ Only people who may manage the channel can change its subscriptions; anyone may 
 """
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from briefings.errors import BadInput, NotAllowed
@@ -27,32 +27,33 @@ DISCORD_REFUSAL = "You need the Manage Channels (or Manage Server) permission to
 class SubscriptionCommands:
     def __init__(self, scheduler: "BriefingScheduler"):
         self.scheduler = scheduler
-        self.subs = scheduler.subs
+        self.service = scheduler.service
 
-    # -- the use cases --------------------------------------------------------------------
-    def subscribe(self, *, platform: str, channel: str, at_time: str, tz: str, topic: str | None = None,
-                  question: str | None = None, quiet: bool = False, workspace: str = "", user: str | None = None,
-                  now: datetime | None = None) -> str:
-        if topic and question:
-            raise BadInput("give a topic or a question, not both")
-        sub = self.subs.add(platform=platform, workspace=workspace, channel=channel, at_time=at_time, tz=tz,
-                            kind="question" if question else "briefing", topic=question or topic, quiet=quiet,
-                            created_by=user, now=now or self.scheduler.clock())
-        self.scheduler.sync_jobs()
-        return f"Subscribed this channel to {sub.describe()[sub.describe().index(':') + 2:]} (#{sub.id})."
+    # -- the use cases: one call on the service each, then the jobs follow ----------------
+    async def subscribe(self, *, platform: str, channel: str, at_time: str, tz: str, topic: str | None = None,
+                        question: str | None = None, quiet: bool = False, workspace: str = "",
+                        user: str | None = None) -> str:
+        made = await asyncio.to_thread(self.service.subscribe, platform=platform, channel=channel, at_time=at_time,
+                                       tz=tz, topic=topic, question=question, quiet=quiet, workspace=workspace,
+                                       created_by=user)
+        sub = made.subscription
+        if not made.created:
+            return f"This channel is already subscribed to {sub.what()} (#{sub.id})."
+        await self.scheduler.sync_jobs()
+        return f"Subscribed this channel to {sub.what()} (#{sub.id})."
 
-    def unsubscribe(self, *, platform: str, channel: str, sub_id: int | None = None) -> str:
+    async def unsubscribe(self, *, platform: str, channel: str, sub_id: int | None = None) -> str:
         if sub_id is not None:
-            removed = [self.subs.remove(sub_id, platform=platform, channel=channel)]
+            removed = [await asyncio.to_thread(self.service.unsubscribe, sub_id, platform=platform, channel=channel)]
         else:
-            removed = [self.subs.remove(s.id) for s in self.subs.list(platform, channel)]
-        self.scheduler.sync_jobs()
+            removed = await asyncio.to_thread(self.service.unsubscribe_channel, platform, channel)
+        await self.scheduler.sync_jobs()
         if not removed:
             return "This channel has no subscriptions."
         return "Removed " + "; ".join(s.describe() for s in removed) + "."
 
-    def listing(self, *, platform: str, channel: str) -> str:
-        subs = self.subs.list(platform, channel)
+    async def listing(self, *, platform: str, channel: str) -> str:
+        subs = await asyncio.to_thread(self.service.schedule, platform, channel)
         if not subs:
             return "This channel has no subscriptions. Add one with subscribe HH:MM Area/City."
         return "This channel's subscriptions:\n" + "\n".join(s.describe() for s in subs)
@@ -62,19 +63,20 @@ class SubscriptionCommands:
                             is_manager: Callable[[], Awaitable[bool]]) -> str:
         verb = words[0].lower()
         if verb == "subscriptions":
-            return self.listing(platform="slack", channel=channel)
+            return await self.listing(platform="slack", channel=channel)
         if not await is_manager():
             raise NotAllowed(SLACK_REFUSAL)
         if verb == "unsubscribe":
-            return self.unsubscribe(platform="slack", channel=channel, sub_id=_sub_id(words[1]) if len(words) > 1 else None)
+            return await self.unsubscribe(platform="slack", channel=channel,
+                                          sub_id=_sub_id(words[1]) if len(words) > 1 else None)
         quiet = "--quiet" in words
         args = [w for w in words[1:] if w != "--quiet"]
         if len(args) < 2:
             raise BadInput(SLACK_USAGE)
         rest = " ".join(args[2:]).strip() or None
         question = rest if rest and rest.endswith("?") else None
-        return self.subscribe(platform="slack", workspace=team, channel=channel, at_time=args[0], tz=args[1],
-                              topic=None if question else rest, question=question, quiet=quiet, user=user)
+        return await self.subscribe(platform="slack", workspace=team, channel=channel, at_time=args[0], tz=args[1],
+                                    topic=None if question else rest, question=question, quiet=quiet, user=user)
 
     # -- Discord --------------------------------------------------------------------------
     def register_discord(self, tree) -> None:
@@ -100,9 +102,9 @@ class SubscriptionCommands:
         @app_commands.check(can_manage)
         async def subscribe(interaction: discord.Interaction, time: str, timezone: str, topic: str | None = None,
                             question: str | None = None, quiet: bool = False) -> None:
-            text = self.subscribe(**where(interaction), workspace=str(interaction.guild_id or ""), at_time=time,
-                                  tz=timezone, topic=topic, question=question, quiet=quiet,
-                                  user=str(interaction.user.id))
+            text = await self.subscribe(**where(interaction), workspace=str(interaction.guild_id or ""),
+                                        at_time=time, tz=timezone, topic=topic, question=question, quiet=quiet,
+                                        user=str(interaction.user.id))
             await interaction.response.send_message(text)
 
         @subscribe.autocomplete("timezone")
@@ -114,11 +116,11 @@ class SubscriptionCommands:
         @app_commands.guild_only()
         @app_commands.check(can_manage)
         async def unsubscribe(interaction: discord.Interaction, id: int | None = None) -> None:
-            await interaction.response.send_message(self.unsubscribe(**where(interaction), sub_id=id))
+            await interaction.response.send_message(await self.unsubscribe(**where(interaction), sub_id=id))
 
         @tree.command(name="subscriptions", description="List this channel's scheduled briefings.")
         async def subscriptions(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message(self.listing(**where(interaction)), ephemeral=True)
+            await interaction.response.send_message(await self.listing(**where(interaction)), ephemeral=True)
 
 
 def _sub_id(word: str) -> int:

@@ -1,11 +1,15 @@
-"""Scheduled briefings: APScheduler (AsyncIOScheduler) jobs rebuilt from the subscriptions table,
-and deliveries that go out at most once per subscription and local slot.
+"""Scheduled briefings: APScheduler (AsyncIOScheduler) jobs rebuilt from the subscriptions in
+the store, and deliveries that go out once per subscription and local slot, across processes.
 
-Delivery: claim (subscription, slot) in the database -> build the briefing or answer through
-the same service calls as chat -> post through the platform's sender -> mark done. A slot
-missed while the bot was down is delivered on start-up if it is still within the grace
-period, and recorded as missed (and logged) if not. A claim left by a process that died is
-taken over when its lease runs out (at once by a restart of the same instance).
+Delivery: claim (subscription, slot) through the service -> build the briefing or answer
+through the same service calls as chat -> post through the platform's sender -> record the
+outcome (with what the next briefing is "new since") in one transaction. While posting, the
+claim is renewed every quarter lease; a claim not renewed for a whole lease (its process died
+or hangs) is taken over by any process. A slot missed while the bot was down is delivered by
+the sweep if it is still within the grace period, and recorded as missed (and logged) if not.
+
+Every process runs the same jobs and the same sweep: which one posts a slot is decided by the
+claim in the store, never by which process is "the scheduler".
 """
 from __future__ import annotations
 
@@ -13,9 +17,6 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Protocol
@@ -23,13 +24,17 @@ from typing import Any, Callable, Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from briefings.errors import NotFound
+from briefings.schedule import Slot, latest_slot
 from briefings.service import BriefingService
-from briefings.subscriptions import Subscription, SubscriptionStore
+from briefings.subscriptions import SlotOutcome, Subscription
 from briefings.types import Answer, Briefing
 
-from .schedule_time import DailyTrigger, Slot, latest_slot
+from ..clock import speed_of, utcnow
+from .schedule_time import DailyTrigger
 
 log = logging.getLogger(__name__)
+FINISHED = ("done", "skipped", "missed")
 
 
 class ChannelGone(Exception):
@@ -40,10 +45,6 @@ class Sender(Protocol):
     async def post_briefing(self, sub: Subscription, briefing: Briefing, note: str | None) -> None: ...
     async def post_answer(self, sub: Subscription, answer: Answer, note: str | None) -> None: ...
     async def post_notice(self, sub: Subscription, text: str) -> None: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -59,31 +60,24 @@ def answer_fingerprint(answer: Answer) -> dict[str, Any]:
 
 
 class BriefingScheduler:
-    def __init__(self, service: BriefingService, subscriptions: SubscriptionStore, *, grace: timedelta,
-                 lease: timedelta = timedelta(minutes=10), instance: str | None = None,
-                 clock: Callable[[], datetime] = utcnow, sweep_seconds: int = 60):
+    def __init__(self, service: BriefingService, *, grace: timedelta, lease: timedelta = timedelta(minutes=2),
+                 owner: str | None = None, clock: Callable[[], datetime] = utcnow, sweep_seconds: float = 60):
         self.service = service
-        self.subs = subscriptions
         self.grace = grace
         self.lease = lease
-        self.instance = instance or socket.gethostname()
-        self.owner = f"{self.instance}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or service.holder  # unique while this process lives
         self.clock = clock
         self.sweep_seconds = sweep_seconds
         self.senders: dict[str, Sender] = {}
         self.aps = AsyncIOScheduler(timezone=timezone.utc)
         self._inflight: set[asyncio.Task] = set()
-        self._lock = asyncio.Lock()
+        self._sweeping = asyncio.Lock()
 
     @classmethod
     def from_settings(cls, service: BriefingService, settings) -> "BriefingScheduler":
-        from briefings.store.sqlite import SQLiteStore
-
-        # its own connection: the service's is used from worker threads
-        return cls(service, SubscriptionStore(SQLiteStore(service.store.path).conn),
-                   grace=timedelta(seconds=settings.scheduler.grace_seconds),
-                   lease=timedelta(seconds=settings.scheduler.lease_seconds),
-                   instance=settings.scheduler.instance_name or None)
+        s = settings.scheduler
+        return cls(service, grace=timedelta(seconds=s.grace_seconds), lease=timedelta(seconds=s.lease_seconds),
+                   clock=service.clock, sweep_seconds=s.sweep_seconds)
 
     @property
     def commands(self):
@@ -98,15 +92,17 @@ class BriefingScheduler:
     async def start(self) -> None:
         """Start firing. Nothing here waits on a platform: slots missed while the bot was down are
         caught up by the first sweep, which runs at once as a job of its own."""
-        self.sync_jobs()
+        await self.sync_jobs()
+        # a sweep still under way when the next is due lets it return at once (APScheduler's own
+        # max_instances would log a warning each time)
         self.aps.add_job(self._sweep, IntervalTrigger(seconds=self.sweep_seconds), id="sweep", replace_existing=True,
-                         coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
+                         coalesce=True, max_instances=3, next_run_time=datetime.now(timezone.utc))
         self.aps.start()
-        log.info("scheduler started with %d subscriptions (instance %s)", len(self.aps.get_jobs()) - 1, self.instance)
+        log.info("scheduler started with %d subscriptions (as %s)", len(self.aps.get_jobs()) - 1, self.owner)
 
     async def shutdown(self, timeout: float = 5) -> None:
         """Stop firing; let deliveries under way finish for up to ``timeout`` seconds (those cut
-        off stay claimed, and are retried after a restart)."""
+        off stay claimed, and are retried once their lease runs out)."""
         if self.aps.running:
             self.aps.pause()  # (shutting APScheduler down would cancel the jobs under way at once)
         if self._inflight:
@@ -126,9 +122,10 @@ class BriefingScheduler:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
 
-    def sync_jobs(self) -> None:
-        """Make the in-memory jobs match the subscriptions table (the source of truth)."""
-        wanted = {f"sub:{s.id}": s for s in self.subs.list(enabled_only=True) if s.platform in self.senders}
+    async def sync_jobs(self) -> None:
+        """Make the in-memory jobs match the subscriptions in the store (the source of truth)."""
+        subs = await asyncio.to_thread(self.service.subscriptions, None, None, True)
+        wanted = {f"sub:{s.id}": s for s in subs if s.platform in self.senders}
         for job in self.aps.get_jobs():
             if job.id.startswith("sub:") and job.id not in wanted:
                 job.remove()
@@ -148,97 +145,121 @@ class BriefingScheduler:
     async def _fire(self, sub_id: int) -> None:
         self._track()
         try:
-            sub = self.subs.get(sub_id)
-        except Exception:
+            sub = await asyncio.to_thread(self.service.subscription, sub_id)
+        except NotFound:
             log.info("subscription %s is gone; dropping its job", sub_id)
-            self.sync_jobs()
+            await self.sync_jobs()
             return
         now = self.clock()
         with _cut_off_quietly():
             await self.deliver(sub, latest_slot(sub.local_time, sub.zone, now), now)
 
     async def _sweep(self) -> None:
+        if self._sweeping.locked():
+            return
         self._track()
-        with _cut_off_quietly():
-            await self.catch_up()
-            self.sync_jobs()
+        async with self._sweeping:
+            with _cut_off_quietly():
+                await self.catch_up()
+                await self.sync_jobs()
 
     async def catch_up(self, now: datetime | None = None) -> list[tuple[int, Outcome]]:
         """Deliver each subscription's latest slot if it was not delivered and is within grace."""
         now = now or self.clock()
         out = []
-        for sub in self.subs.list(enabled_only=True):
+        for sub in await asyncio.to_thread(self.service.subscriptions, None, None, True):
             if sub.platform not in self.senders:
                 continue
             slot = latest_slot(sub.local_time, sub.zone, now)
             if sub.created_at and slot.due < sub.created_at:
                 continue  # the subscription did not exist yet
-            d = self.subs.delivery(sub.id, slot.key)
-            if d is not None and d.status not in ("claimed", "failed"):
-                continue
-            if d is not None and d.status == "claimed" and d.claimed_at > now - self.lease \
-                    and not d.owner.startswith(f"{self.instance}:"):
-                continue  # another process is posting it right now
+            d = await asyncio.to_thread(self.service.delivery, sub.id, slot.key)
+            if d is not None and (d.status in FINISHED or (d.status == "claimed" and d.claimed_at > now - self.lease)):
+                continue  # delivered, or being posted by a live process
             out.append((sub.id, await self.deliver(sub, slot, now)))
         return out
 
     async def deliver(self, sub: Subscription, slot: Slot, now: datetime | None = None) -> Outcome:
-        """Post one slot of one subscription, at most once across processes and restarts."""
+        """Post one slot of one subscription, once across processes and restarts."""
         now = now or self.clock()
         if now - slot.due > self.grace:
-            if self.subs.record_missed(sub.id, slot.key, slot.due, self.owner, now, "outside the grace period"):
+            if await asyncio.to_thread(self.service.record_missed, sub.id, slot.key, slot.due, self.owner, now,
+                                       self.lease, "outside the grace period"):
                 log.warning("subscription %s missed its %s slot (%s late; grace %s)", sub.id, slot.key,
                             now - slot.due, self.grace)
             return Outcome("missed")
-        async with self._lock:
-            if not self.subs.claim(sub.id, slot.key, slot.due, self.owner, now, self.lease, instance=self.instance):
-                return Outcome("taken")
-        sender = self.senders.get(sub.platform)
+        if not await asyncio.to_thread(self.service.claim_slot, sub.id, slot.key, slot.due, self.owner, now,
+                                       self.lease):
+            return Outcome("taken")
+        renewing = asyncio.create_task(self._renew(sub.id, slot.key))
         try:
+            # read afresh: the last delivery (by any process) is what this one is "new since"
+            sub = await asyncio.to_thread(self.service.subscription, sub.id)
+            sender = self.senders.get(sub.platform)
             if sender is None:
                 raise RuntimeError(f"no sender for {sub.platform}")
-            status = await self._post(sub, sender, now)
-            self.subs.finish(sub.id, slot.key, status, self.clock())
-            return Outcome(status)
+            outcome = await self._post(sub, sender, now)
+            await self._finish(sub.id, slot.key, outcome)
+            log.info("subscription %s slot %s: %s%s", sub.id, slot.key, outcome.status,
+                     f" ({outcome.detail})" if outcome.detail else "")
+            return Outcome(outcome.status, outcome.detail or "")
         except ChannelGone as e:
-            self.subs.finish(sub.id, slot.key, "failed", self.clock(), f"channel gone: {e}")
-            self.subs.disable(sub.id, f"channel unavailable ({e})")
+            await self._finish(sub.id, slot.key, SlotOutcome("failed", f"channel gone: {e}"))
+            await asyncio.to_thread(self.service.disable_subscription, sub.id, f"channel unavailable ({e})")
             log.warning("disabled subscription %s: %s channel %s is gone (%s)", sub.id, sub.platform, sub.channel, e)
-            self.sync_jobs()
+            await self.sync_jobs()
             return Outcome("disabled", str(e))
         except asyncio.CancelledError:
-            raise  # shutting down: the slot stays claimed and is retried after a restart
+            raise  # shutting down: the slot stays claimed and is taken over once its lease runs out
         except Exception as e:
-            self.subs.finish(sub.id, slot.key, "failed", self.clock(), f"{type(e).__name__}: {e}"[:500])
+            await self._finish(sub.id, slot.key, SlotOutcome("failed", f"{type(e).__name__}: {e}"[:500]))
             log.exception("delivery of subscription %s slot %s failed; it will be retried within grace", sub.id,
                           slot.key)
             return Outcome("failed", str(e))
+        finally:
+            renewing.cancel()
 
-    async def _post(self, sub: Subscription, sender: Sender, now: datetime) -> str:
+    async def _finish(self, sub_id: int, slot: str, outcome: SlotOutcome) -> None:
+        if not await asyncio.to_thread(self.service.finish_slot, sub_id, slot, self.owner, outcome, self.clock()):
+            log.warning("subscription %s slot %s was taken over by another process while this one posted it",
+                        sub_id, slot)
+
+    async def _renew(self, sub_id: int, slot: str) -> None:
+        """Keep the claim alive while posting: renewed every quarter lease (in real seconds)."""
+        every = self.lease.total_seconds() / 4 / speed_of(self.clock)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await asyncio.to_thread(self.service.renew_slot, sub_id, slot, self.owner, self.clock()):
+                    log.warning("lost the claim on subscription %s slot %s while posting it", sub_id, slot)
+                    return
+            except Exception as e:  # the store is unreachable: the next renewal may get through
+                log.warning("could not renew the claim on subscription %s slot %s (%s)", sub_id, slot,
+                            type(e).__name__)
+
+    async def _post(self, sub: Subscription, sender: Sender, now: datetime) -> SlotOutcome:
         if sub.kind == "question":
             answer = await self.service.answer(sub.topic or "")
             if not answer.answered:
-                return "skipped"
+                return SlotOutcome("skipped", "no answer")
             fingerprint = answer_fingerprint(answer)
             previous = (sub.last_answer or {}).get("quotes")
             if previous == fingerprint["quotes"]:
-                return "skipped"
+                return SlotOutcome("skipped", "answer unchanged")
             await sender.post_answer(sub, answer, _what_changed(answer, previous))
-            self.subs.delivered(sub.id, now, fingerprint)
-            return "done"
+            return SlotOutcome("done", delivered_at=now, answer=fingerprint)
         since = sub.last_delivered_at
         briefing = await self.service.build_briefing(topic=sub.topic, since=since)
         if briefing.empty:
             if sub.quiet:
-                return "skipped"
+                return SlotOutcome("skipped", "nothing new")
             when = since.astimezone(sub.zone).strftime("%Y-%m-%d %H:%M %Z") if since else None
             await sender.post_notice(sub, f"Nothing new since the last briefing ({when})." if when
                                      else "Nothing to brief on yet: the store holds no articles.")
         else:
             note = "New since the last briefing." if since else None
             await sender.post_briefing(sub, briefing, note)
-        self.subs.delivered(sub.id, now)
-        return "done"
+        return SlotOutcome("done", delivered_at=now)
 
 
 @contextlib.contextmanager
@@ -247,7 +268,7 @@ def _cut_off_quietly():
     try:
         yield
     except asyncio.CancelledError:
-        log.info("a delivery was cut off by the shutdown; its slot stays claimed and is retried after a restart")
+        log.info("a delivery was cut off by the shutdown; its slot stays claimed and is retried after its lease")
 
 
 def _what_changed(answer: Answer, previous: list[str] | None) -> str:

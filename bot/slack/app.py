@@ -8,9 +8,8 @@ Every request is acknowledged at once; the answer follows through the response_u
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Protocol
 
 from slack_bolt.async_app import AsyncApp
@@ -38,21 +37,15 @@ class Subscriptions(Protocol):
                             is_manager: Callable[[], Awaitable[bool]]) -> str: ...
 
 
-class EventDeduper:
-    """Remembers event ids for a while, so a retried event is answered once."""
-
-    def __init__(self, ttl: float = 3600, size: int = 10_000):
-        self.ttl, self.size = ttl, size
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, key: str) -> bool:
-        now = time.monotonic()
-        while self._seen and (len(self._seen) > self.size or next(iter(self._seen.values())) < now - self.ttl):
-            self._seen.popitem(last=False)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        return True
+def repeat_key(body: dict) -> str | None:
+    """What makes a request the same request again: an event's ``event_id`` (Slack retries an
+    event it thinks was not acknowledged, maybe to another replica) or a slash command's
+    ``trigger_id`` (a replayed signed request carries the same one)."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    if body.get("command") and body.get("trigger_id"):
+        return f"slack:command:{body['trigger_id']}"
+    return None
 
 
 class SlackAdapter:
@@ -62,7 +55,6 @@ class SlackAdapter:
         self.service = service
         self.settings = settings
         self.subscriptions = subscriptions
-        self.deduper = EventDeduper()
         token = settings.bot_token.get_secret_value() if settings.bot_token else None
         client = AsyncWebClient(token=token, base_url=settings.api_base_url,
                                 retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
@@ -74,17 +66,20 @@ class SlackAdapter:
                             before_authorize=StrictRequestVerification(secret) if http else None)
         self.sender = SlackSender(client)
         self.names = markup.UserNames(client)
-        self.app.middleware(self._drop_retried_events)
+        self.app.middleware(self._drop_repeats)
         self.app.command("/brief")(self._on_command)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
         self.app.error(self._on_error)
 
     # -- listeners ----------------------------------------------------------------------
-    async def _drop_retried_events(self, body: dict, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id and not self.deduper.first_time(event_id):
-            log.info("ignoring a retried event %s", event_id)
+    async def _drop_repeats(self, body: dict, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        """A request seen before, by this process or another on the same store, is acknowledged
+        and dropped. Recorded before the acknowledgement: a process that dies in between loses
+        only what Slack would not have retried anyway."""
+        key = repeat_key(body)
+        if key and await asyncio.to_thread(self.service.seen_event, key):
+            log.info("ignoring a repeated request (%s)", key)
             return BoltResponse(status=200, body="")
         return await next()
 

@@ -1,20 +1,23 @@
-"""The storage port: what the core asks of any claim store, in the core's own terms.
+"""The storage port: what the core asks of any store, in the core's own terms.
 
 Requests and results are small typed values. The core never writes a backend's query
 syntax: it names analysed terms (``briefings.text.terms``), documents, a time and a limit,
 and gets back claims with their index terms and vectors, which it scores itself, so every
-backend answers the same way. SQLite and PostgreSQL implement this protocol; one contract
-test suite (``tests/test_store_contract.py``) runs against both.
+backend answers the same way. Beside the claims, the store keeps what several processes on
+one database must agree on (``ScheduleRecords``): channel subscriptions, the delivery record
+of each slot, chat events already seen, and named leases. SQLite and PostgreSQL implement
+``Store``; one contract test suite (``tests/test_store_contract.py``) runs against both.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from ..subscriptions import Delivery, NewSubscription, SlotOutcome, Subscribed, Subscription
 from ..types import Claim, Document, Quantity
 
 
@@ -116,6 +119,39 @@ class ClaimStore(Protocol):
     def close(self) -> None: ...
 
 
+class ScheduleRecords(Protocol):
+    """What several processes on one store agree on. Every method is one transaction; times
+    are aware datetimes from the caller's clock (so tests can move it), compared in UTC."""
+
+    # subscriptions: at most one enabled subscription per (platform, channel, kind, time, zone, topic)
+    def add_subscription(self, new: NewSubscription, now: datetime) -> Subscribed: ...
+    def subscription(self, sub_id: int) -> Subscription | None: ...
+    def subscriptions(self, platform: str | None = None, channel: str | None = None,
+                      enabled_only: bool = False) -> list[Subscription]: ...
+    def remove_subscription(self, sub_id: int) -> bool: ...
+    def disable_subscription(self, sub_id: int, reason: str) -> None: ...
+    # deliveries: one record per (subscription, slot); whoever inserts or takes it over posts
+    def claim_slot(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
+                   max_attempts: int = 3) -> bool: ...
+    def renew_slot(self, sub_id: int, slot: str, owner: str, now: datetime) -> bool: ...
+    def finish_slot(self, sub_id: int, slot: str, owner: str, outcome: SlotOutcome, now: datetime) -> bool: ...
+    def record_missed(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
+                      detail: str) -> bool: ...
+    def delivery(self, sub_id: int, slot: str) -> Delivery | None: ...
+    def deliveries(self, sub_id: int) -> list[Delivery]: ...
+    def latest_delivery(self, sub_id: int) -> Delivery | None: ...
+    # chat events: True the first time a key is seen (keys are kept for ``keep``)
+    def first_sight(self, key: str, now: datetime, keep: timedelta) -> bool: ...
+    # leases: a name held by one holder until it expires or is released
+    def hold_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool: ...
+    def release_lease(self, name: str, holder: str) -> None: ...
+    def lease_holder(self, name: str, now: datetime) -> str | None: ...
+
+
+class Store(ClaimStore, ScheduleRecords, Protocol):
+    """The whole port: what ``BriefingService`` is given."""
+
+
 # -- encodings shared by the backends ----------------------------------------------------
 
 def vector_bytes(vector: np.ndarray | None) -> bytes | None:
@@ -205,6 +241,33 @@ def document_from_row(row: Mapping[str, Any], with_text: bool = False) -> Docume
         text=row["text"] if with_text and "text" in keys else "",
         claim_count=row["claim_count"] if "claim_count" in keys else 0,
     )
+
+
+def utc(when: datetime) -> datetime:
+    """An aware datetime in UTC (naive ones are taken as UTC)."""
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    return utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def subscription_from_row(row: Mapping[str, Any]) -> Subscription:
+    answer = row["last_answer"]
+    return Subscription(
+        id=int(row["id"]), platform=row["platform"], workspace=row["workspace"], channel=row["channel"],
+        kind=row["kind"], at_time=row["at_time"], timezone=row["timezone"], topic=row["topic"],
+        quiet=bool(row["quiet"]), enabled=bool(row["enabled"]), disabled_reason=row["disabled_reason"],
+        created_by=row["created_by"], created_at=_when(row["created_at"]),
+        last_delivered_at=_when(row["last_delivered_at"]), last_answer=json.loads(answer) if answer else None,
+    )
+
+
+def delivery_from_row(row: Mapping[str, Any]) -> Delivery:
+    return Delivery(int(row["subscription_id"]), row["slot"], _when(row["due_at"]), row["status"], row["owner"],
+                    _when(row["claimed_at"]), row["attempts"], row["detail"], _when(row["finished_at"]))
 
 
 class DocumentVectors:

@@ -102,6 +102,24 @@ MIGRATIONS: dict[int, list[str]] = {
         )""",
     ],
 }
+MIGRATIONS[2] = [
+    # the same channel, kind, time, zone and topic is one subscription: earlier duplicates stay,
+    # later ones are disabled (kept, with the reason), and a unique index keeps it so
+    "ALTER TABLE subscriptions ADD COLUMN topic_key text NOT NULL DEFAULT ''",
+    "UPDATE subscriptions SET topic_key = lower(btrim(coalesce(topic, '')))",
+    """UPDATE subscriptions s SET enabled = false, disabled_reason = 'duplicate of #' || d.first
+       FROM (SELECT id, min(id) OVER (PARTITION BY platform, channel, kind, at_time, timezone, topic_key) AS first
+             FROM subscriptions WHERE enabled) d
+       WHERE s.id = d.id AND d.id <> d.first""",
+    """CREATE UNIQUE INDEX subscriptions_once ON subscriptions(platform, channel, kind, at_time, timezone, topic_key)
+       WHERE enabled""",
+    "CREATE INDEX deliveries_due ON deliveries(subscription_id, due_at)",
+    # chat events (and slash commands) already seen, so a retry or a replay is answered once
+    "CREATE TABLE seen_events (key text PRIMARY KEY, seen_at timestamptz NOT NULL)",
+    "CREATE INDEX seen_events_at ON seen_events(seen_at)",
+    # a name held by one process until it expires (the Discord gateway session, seeding)
+    "CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL)",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # an advisory lock on a name, held to the end of the transaction; the key includes the

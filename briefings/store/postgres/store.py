@@ -26,6 +26,7 @@ from psycopg_pool import ConnectionPool
 from ...types import Claim, Document
 from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
                     claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from .schedule import PostgresSchedule
 from .schema import LOCK, migrate, schema_version
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
@@ -68,8 +69,9 @@ class _Changes:
         self.topics.update({e: sign for e in set(entities)})
 
 
-class PostgresStore:
-    """A claim store in one PostgreSQL schema (the first on the URL's search_path)."""
+class PostgresStore(PostgresSchedule):
+    """A store in one PostgreSQL schema (the first on the URL's search_path): claims here,
+    subscriptions, deliveries, seen events and leases in ``schedule.py``."""
 
     def __init__(self, url: str, *, max_connections: int = 4):
         with psycopg.connect(url, autocommit=True) as conn:

@@ -157,6 +157,30 @@ MIGRATIONS[4] = [
     END""",
 ]
 MIGRATIONS[5] = [
+    # the same channel, kind, time, zone and topic is one subscription: earlier duplicates stay,
+    # later ones are disabled (kept, with the reason), and a unique index keeps it so
+    "ALTER TABLE subscriptions ADD COLUMN topic_key TEXT NOT NULL DEFAULT ''",
+    "UPDATE subscriptions SET topic_key = lower(trim(coalesce(topic, '')))",
+    """UPDATE subscriptions SET enabled = 0, disabled_reason = 'duplicate of #' || (
+           SELECT min(o.id) FROM subscriptions o WHERE o.enabled = 1 AND o.id < subscriptions.id
+           AND o.platform = subscriptions.platform AND o.channel = subscriptions.channel
+           AND o.kind = subscriptions.kind AND o.at_time = subscriptions.at_time
+           AND o.timezone = subscriptions.timezone AND o.topic_key = subscriptions.topic_key)
+       WHERE enabled = 1 AND EXISTS (
+           SELECT 1 FROM subscriptions o WHERE o.enabled = 1 AND o.id < subscriptions.id
+           AND o.platform = subscriptions.platform AND o.channel = subscriptions.channel
+           AND o.kind = subscriptions.kind AND o.at_time = subscriptions.at_time
+           AND o.timezone = subscriptions.timezone AND o.topic_key = subscriptions.topic_key)""",
+    """CREATE UNIQUE INDEX subscriptions_once ON subscriptions(platform, channel, kind, at_time, timezone, topic_key)
+       WHERE enabled = 1""",
+    "CREATE INDEX deliveries_due ON deliveries(subscription_id, due_at)",
+    # chat events (and slash commands) already seen, so a retry or a replay is answered once
+    "CREATE TABLE seen_events (key TEXT PRIMARY KEY, seen_at TEXT NOT NULL)",
+    "CREATE INDEX seen_events_at ON seen_events(seen_at)",
+    # a name held by one process until it expires (the Discord gateway session, seeding)
+    "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL)",
+]
+MIGRATIONS[6] = [
     # each term's document frequency, kept by the store: fts5vocab counts a term's rows by
     # walking its postings, which costs milliseconds per common term at 10^6 claims
     "CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",

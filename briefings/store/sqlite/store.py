@@ -18,6 +18,7 @@ import numpy as np
 from ...types import Claim, Document
 from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
                     claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from .schedule import SQLiteSchedule
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
@@ -38,8 +39,9 @@ def match_expression(any_terms: Sequence[str], all_terms: Sequence[str]) -> str:
     return " AND ".join(parts)
 
 
-class SQLiteStore:
-    """The default claim store, in one file (or ``:memory:``)."""
+class SQLiteStore(SQLiteSchedule):
+    """The default store, in one file (or ``:memory:``): claims here, subscriptions, deliveries,
+    seen events and leases in ``schedule.py``."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
