@@ -166,6 +166,27 @@ class ModelSettings(BaseModel):
         return absolute(v.expanduser(), Path.cwd())
 
 
+class FetchSettings(BaseModel):
+    """How pages and feeds are fetched (``briefbot ingest https://…``, followed feeds)."""
+
+    timeout_seconds: float = Field(15, gt=0)  # the whole fetch, redirects and body included
+    max_bytes: int = Field(5_000_000, ge=1)  # a larger body is refused
+    max_redirects: int = Field(5, ge=0)
+    allow_private_addresses: bool = False  # true: private, loopback and link-local addresses may be fetched
+    user_agent: str = "briefbot/0.1"
+
+
+class FeedSettings(BaseModel):
+    """Following feeds: how often, how failures back off, when managers hear of them."""
+
+    every: str = "15m"  # the default interval of a new feed (``feeds add --every``)
+    min_every_seconds: int = Field(60, ge=1)  # the shortest interval a feed may ask for
+    max_backoff_seconds: int = Field(6 * 3600, ge=1)  # a failing feed is retried at most this far apart
+    alert_after: int = Field(3, ge=1)  # consecutive failures before one alert goes to the feed's channel
+    max_entries: int = Field(50, ge=1)  # new entries read per poll (the rest wait for the next)
+    tick_seconds: float = Field(30, ge=0.05)  # how often the scheduler looks for feeds due a poll
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BRIEFBOT_",
@@ -181,12 +202,15 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = Field(default_factory=default_seeds)
     auto_seed: bool = True  # build the store from seeds_dir when it is empty
     max_article_bytes: int = Field(5_000_000, ge=1)
+    retention_days: int = Field(0, ge=0)  # drop documents ingested more than this many days ago (0: keep all)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object a line (time, level, logger, message)
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     model: ModelSettings = ModelSettings()
+    fetch: FetchSettings = FetchSettings()
+    feeds: FeedSettings = FeedSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

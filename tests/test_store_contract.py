@@ -645,3 +645,92 @@ def test_upgrading_keeps_the_first_of_duplicate_subscriptions_and_disables_the_r
         assert not subscribe(store, channel="C1", topic="Ukraine").created
     finally:
         store.close()
+
+
+# -- followed feeds -------------------------------------------------------------------------
+
+def follow(store, url="https://news.example/feed.xml", channel="C0123ABCD", every=900, now=T0):
+    from briefings.feeds import new_feed
+
+    return store.add_feed(new_feed(url=url, every_seconds=every, platform="slack" if channel else "",
+                                   channel=channel or "", created_by="U1"), now)
+
+
+def test_a_feed_comes_back_as_it_went_in_and_is_due_at_once(store):
+    added = follow(store)
+    f = added.feed
+    assert added.created and f.id >= 1
+    assert (f.url, f.platform, f.channel, f.every_seconds, f.created_by) == (
+        "https://news.example/feed.xml", "slack", "C0123ABCD", 900, "U1")
+    assert (f.polls, f.failures, f.alerted, f.etag, f.next_poll_at, f.created_at) == (0, 0, False, None, T0, T0)
+    assert store.feed(f.id) == f
+    assert [x.id for x in store.due_feeds(T0)] == [f.id]
+    assert store.due_feeds(T0 - timedelta(seconds=1)) == []
+
+
+def test_the_same_feed_twice_in_a_channel_is_one_feed(store):
+    first = follow(store)
+    again = follow(store, every=60)
+    other = follow(store, channel="C0999ZZZZ")
+    cli = follow(store, channel=None)
+    assert not again.created and again.feed.id == first.feed.id and again.feed.every_seconds == 900
+    assert other.created and cli.created
+    assert [f.id for f in store.feeds("slack", "C0123ABCD")] == [first.feed.id]
+    assert [f.id for f in store.feeds()] == [first.feed.id, other.feed.id, cli.feed.id]
+    assert [f.id for f in store.feeds("", "")] == [cli.feed.id]
+    assert store.remove_feed(other.feed.id) and not store.remove_feed(other.feed.id)
+    assert store.feed(other.feed.id) is None
+
+
+def test_entries_keep_their_latest_version_and_go_with_their_feed(store):
+    f = follow(store).feed
+    store.record_entry(f.id, "a", "v1", url="https://news.example/a", doc_id="d1", status="added", detail=None, now=T0)
+    store.record_entry(f.id, "b", "v1", url=None, doc_id=None, status="failed", detail="404", now=T0)
+    store.record_entry(f.id, "a", "v2", url="https://news.example/a", doc_id="d2", status="replaced", detail=None,
+                       now=T0)
+    assert store.entry_versions(f.id, ["a", "b", "c"]) == {"a": "v2", "b": "v1"}
+    store.remove_feed(f.id)
+    store.record_entry(f.id, "z", "v1", url=None, doc_id=None, status="added", detail=None, now=T0)  # gone: nothing
+    assert store.entry_versions(f.id, ["a", "z"]) == {}
+
+
+def test_failures_alert_once_and_recovery_is_told_once(store):
+    f = follow(store).feed
+    later = T0 + timedelta(minutes=15)
+    r = [store.finish_poll(f.id, T0, ok=False, error="not found (HTTP 404)", next_poll_at=later, alert_after=3)
+         for _ in range(5)]
+    assert [x.alert for x in r] == [False, False, True, False, False]
+    assert (r[-1].feed.failures, r[-1].feed.last_error, r[-1].feed.alerted) == (5, "not found (HTTP 404)", True)
+    assert r[-1].feed.next_poll_at == later and r[-1].feed.polls == 0
+    quiet = store.finish_poll(f.id, T0, ok=True, next_poll_at=later, notify=False)  # the command line: not told
+    assert not quiet.recovered and quiet.feed.alerted and quiet.feed.failures == 0
+    ok = store.finish_poll(f.id, later, ok=True, next_poll_at=later + timedelta(minutes=15), etag='"e1"',
+                           last_modified="Mon, 03 Jun 2024 06:00:00 GMT", title="Wire")
+    assert ok.recovered and not ok.alert
+    assert (ok.feed.alerted, ok.feed.etag, ok.feed.last_modified, ok.feed.title, ok.feed.polls, ok.feed.last_ok_at) == (
+        False, '"e1"', "Mon, 03 Jun 2024 06:00:00 GMT", "Wire", 2, later)
+    kept = store.finish_poll(f.id, later, ok=True, next_poll_at=later)  # a 304 without validators keeps them
+    assert (kept.recovered, kept.feed.etag, kept.feed.title) == (False, '"e1"', "Wire")
+
+
+def test_stores_failing_one_feed_at_once_alert_once(store_url, store):
+    f = follow(store, every=60).feed
+    stores = [open_store(store_url) for _ in range(4)]
+    try:
+        records = run_together(*[
+            (lambda s=s: [s.finish_poll(f.id, T0, ok=False, error="timed out", next_poll_at=T0, alert_after=3)
+                          for _ in range(3)]) for s in stores])
+    finally:
+        for s in stores:
+            s.close()
+    assert sum(r.alert for rs in records for r in rs) == 1
+    assert store.feed(f.id).failures == 12
+
+
+def test_documents_by_ref_and_before(news):
+    store = news
+    assert [d.id for d in store.documents_by_ref("fire")] == ["fire"]
+    assert [d.id for d in store.documents_by_ref("/news/quake.txt")] == ["quake"]
+    assert [d.id for d in store.documents_by_ref("https://example.org/strike")] == ["strike"]
+    assert store.documents_by_ref("nothing") == []
+    assert [d.id for d in store.documents_before(T0 + timedelta(minutes=15))] == ["fire", "quake"]

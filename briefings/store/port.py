@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from ..feeds import Feed, FeedAdded, NewFeed, PollRecord
 from ..subscriptions import Delivery, NewSubscription, SlotOutcome, Subscribed, Subscription
 from ..types import Claim, Document, Quantity
 
@@ -102,6 +103,8 @@ class ClaimStore(Protocol):
     def replace_claims(self, doc_id: str, claims: Sequence[IndexedClaim], *, vector: np.ndarray | None,
                        extractor_version: int, model: str | None) -> None: ...
     def remove_document(self, doc_id: str) -> bool: ...
+    def documents_by_ref(self, ref: str) -> list[Document]: ...
+    def documents_before(self, cutoff: datetime) -> list[Document]: ...
     def documents(self, since: datetime | None = None) -> list[Document]: ...
     def documents_by_id(self, ids: Iterable[str]) -> dict[str, Document]: ...
     def stale_documents(self, extractor_version: int, model: str | None) -> list[Document]: ...
@@ -148,7 +151,27 @@ class ScheduleRecords(Protocol):
     def lease_holder(self, name: str, now: datetime) -> str | None: ...
 
 
-class Store(ClaimStore, ScheduleRecords, Protocol):
+class FeedRecords(Protocol):
+    """Followed feeds and the entries read from them. Every method is one transaction."""
+
+    # at most one feed per (url, platform, channel); a new one is due at once
+    def add_feed(self, new: NewFeed, now: datetime) -> FeedAdded: ...
+    def feed(self, feed_id: int) -> Feed | None: ...
+    def feeds(self, platform: str | None = None, channel: str | None = None) -> list[Feed]: ...
+    def remove_feed(self, feed_id: int) -> bool: ...
+    def due_feeds(self, now: datetime) -> list[Feed]: ...
+    # entries: the version last read of each key (an edited entry comes with a new version)
+    def entry_versions(self, feed_id: int, keys: Sequence[str]) -> dict[str, str]: ...
+    def record_entry(self, feed_id: int, key: str, version: str, *, url: str | None, doc_id: str | None,
+                     status: str, detail: str | None, now: datetime) -> None: ...
+    # the end of a poll: counts, conditional-GET validators, the next poll; whether this
+    # caller sends the one alert (``failures`` reached ``alert_after``) or the recovery notice
+    def finish_poll(self, feed_id: int, now: datetime, *, ok: bool, next_poll_at: datetime, error: str | None = None,
+                    etag: str | None = None, last_modified: str | None = None, title: str | None = None,
+                    alert_after: int = 3, notify: bool = True) -> PollRecord: ...
+
+
+class Store(ClaimStore, ScheduleRecords, FeedRecords, Protocol):
     """The whole port: what ``BriefingService`` is given."""
 
 
@@ -262,6 +285,17 @@ def subscription_from_row(row: Mapping[str, Any]) -> Subscription:
         quiet=bool(row["quiet"]), enabled=bool(row["enabled"]), disabled_reason=row["disabled_reason"],
         created_by=row["created_by"], created_at=_when(row["created_at"]),
         last_delivered_at=_when(row["last_delivered_at"]), last_answer=json.loads(answer) if answer else None,
+    )
+
+
+def feed_from_row(row: Mapping[str, Any]) -> Feed:
+    return Feed(
+        id=int(row["id"]), url=row["url"], every_seconds=int(row["every_seconds"]), platform=row["platform"],
+        channel=row["channel"], workspace=row["workspace"], title=row["title"], etag=row["etag"],
+        last_modified=row["last_modified"], polls=int(row["polls"]), failures=int(row["failures"]),
+        last_error=row["last_error"], alerted=bool(row["alerted"]), next_poll_at=_when(row["next_poll_at"]),
+        last_polled_at=_when(row["last_polled_at"]), last_ok_at=_when(row["last_ok_at"]),
+        created_by=row["created_by"], created_at=_when(row["created_at"]),
     )
 
 

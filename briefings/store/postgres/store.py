@@ -26,6 +26,7 @@ from psycopg_pool import ConnectionPool
 from ...types import Claim, Document
 from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
                     claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from .feeds import PostgresFeeds
 from .schedule import PostgresSchedule
 from .schema import LOCK, migrate, schema_version
 
@@ -69,7 +70,7 @@ class _Changes:
         self.topics.update({e: sign for e in set(entities)})
 
 
-class PostgresStore(PostgresSchedule):
+class PostgresStore(PostgresSchedule, PostgresFeeds):
     """A store in one PostgreSQL schema (the first on the URL's search_path): claims here,
     subscriptions, deliveries, seen events and leases in ``schedule.py``."""
 
@@ -151,6 +152,20 @@ class PostgresStore(PostgresSchedule):
             c.execute("DELETE FROM documents WHERE id = ANY(%s)", (ids,))
             self._apply(c, changes)
         return True
+
+    def documents_by_ref(self, ref: str) -> list[Document]:
+        """Documents a person may name: by id, the path or URL they were read from, or their URL."""
+        with self.pool.connection() as c:
+            rows = c.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = %s OR source_key = %s"
+                             " OR source_key = %s OR path = %s OR url = %s ORDER BY n",
+                             (ref, ref, f"url:{ref}", ref, ref)).fetchall()
+        return [document_from_row(r) for r in rows]
+
+    def documents_before(self, cutoff: datetime) -> list[Document]:
+        with self.pool.connection() as c:
+            rows = c.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE ingested_at < %s ORDER BY ingested_at",
+                             (cutoff,)).fetchall()
+        return [document_from_row(r) for r in rows]
 
     @staticmethod
     def _lock_documents(c: psycopg.Connection, where: str, args: tuple) -> list[str]:

@@ -186,4 +186,43 @@ MIGRATIONS[6] = [
     "CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     "INSERT INTO terms (term, df) SELECT term, doc FROM claims_vocab",
 ]
+MIGRATIONS[7] = [
+    # feeds followed for a channel (or for no channel, from the command line), polled on their
+    # interval with conditional GET; a failing feed backs off and alerts its channel once
+    """CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        platform TEXT NOT NULL DEFAULT '',
+        workspace TEXT NOT NULL DEFAULT '',
+        channel TEXT NOT NULL DEFAULT '',
+        every_seconds INTEGER NOT NULL,
+        title TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        polls INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        alerted INTEGER NOT NULL DEFAULT 0,
+        next_poll_at TEXT NOT NULL,
+        last_polled_at TEXT,
+        last_ok_at TEXT,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (url, platform, channel)
+    )""",
+    "CREATE INDEX feeds_due ON feeds(next_poll_at)",
+    # each entry of a feed once read: its version (an edit changes it) and what became of it
+    """CREATE TABLE feed_entries (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        version TEXT NOT NULL,
+        url TEXT,
+        doc_id TEXT,
+        status TEXT NOT NULL,
+        detail TEXT,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    )""",
+    "CREATE INDEX documents_url ON documents(url)",
+]
 SCHEMA_VERSION = max(MIGRATIONS)

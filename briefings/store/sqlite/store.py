@@ -18,6 +18,7 @@ import numpy as np
 from ...types import Claim, Document
 from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
                     claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from .feeds import SQLiteFeeds
 from .schedule import SQLiteSchedule
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -39,7 +40,7 @@ def match_expression(any_terms: Sequence[str], all_terms: Sequence[str]) -> str:
     return " AND ".join(parts)
 
 
-class SQLiteStore(SQLiteSchedule):
+class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
     """The default store, in one file (or ``:memory:``): claims here, subscriptions, deliveries,
     seen events and leases in ``schedule.py``."""
 
@@ -145,6 +146,18 @@ class SQLiteStore(SQLiteSchedule):
             self._delete(doc_id)
             self._bump()
         return True
+
+    def documents_by_ref(self, ref: str) -> list[Document]:
+        """Documents a person may name: by id, the path or URL they were read from, or their URL."""
+        rows = self.conn.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ? OR source_key = ? OR source_key = ? OR path = ?"
+            " OR url = ? ORDER BY rowid", (ref, ref, f"url:{ref}", ref, ref)).fetchall()
+        return [document_from_row(r) for r in rows]
+
+    def documents_before(self, cutoff: datetime) -> list[Document]:
+        rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE ingested_at < ? ORDER BY ingested_at",
+                                 (cutoff.isoformat(),)).fetchall()
+        return [document_from_row(r) for r in rows]
 
     def _bump(self) -> None:
         self.conn.execute("UPDATE corpus SET generation = generation + 1")
