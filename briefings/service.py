@@ -24,18 +24,23 @@ from .answering.answer import answer_question
 from .answering.briefing import build_briefing
 from .embedding import Embedder, LazyModel
 from .errors import BadInput, NotFound
-from .ingest import ingest_paths, refresh_stale
+from .feeds import Feed, FeedAdded, FeedPoll, backoff, new_feed, parse_every
+from .following import FeedPolicy, arrived, page_key, read_entry, read_page
+from .ingest import ingest_paths, ingest_raw, refresh_stale
 from .schedule import next_slot
 from .store.port import Store
 from .subscriptions import (Delivery, ScheduledSubscription, SlotOutcome, Subscribed, Subscription,
                             new_subscription)
 from .types import Answer, Briefing, Document, IngestReport, IngestResult
+from .web.feeds import parse_feed
+from .web.fetch import FetchError, FetchPolicy, canonical_url, check_url, fetch
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 10_000
 EVENT_MEMORY = timedelta(hours=1)  # how long a chat event id is remembered (Slack retries within minutes)
 SEED_LEASE = timedelta(minutes=5)  # how long one process may seed an empty store before another may
 SEED_POLL = 0.2  # seconds between looks while another process seeds
+POLL_LEASE = timedelta(minutes=5)  # how long one process may poll a feed before another may
 
 
 def default_holder(label: str = "") -> str:
@@ -55,6 +60,9 @@ class BriefingService:
         max_bytes: int = 5_000_000,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         holder: str | None = None,
+        fetch_policy: FetchPolicy | None = None,
+        feed_policy: FeedPolicy | None = None,
+        retention_days: int = 0,
     ):
         self.store = store
         self.seeds = seeds
@@ -64,6 +72,9 @@ class BriefingService:
         self._ready = False
         self.holder = holder or default_holder()  # this process, in leases and slot claims
         self.model = embedder  # a LazyModel loads on first use: commands that never embed never pay for it
+        self.fetch_policy = fetch_policy or FetchPolicy()
+        self.feed_policy = feed_policy or FeedPolicy()
+        self.retention_days = retention_days
 
     @property
     def embedder(self) -> Embedder | None:
@@ -134,6 +145,163 @@ class BriefingService:
         self.ensure_ready()
         with self._lock:
             return self.store.topics(prefix[:100], limit)
+
+    # -- pages, removal, retention -------------------------------------------------------
+    async def ingest_url(self, url: str) -> IngestResult:
+        """Fetch a web page and ingest its article; a failure comes back as a failed result
+        whose error is one line (404, timeout, not HTML, too large, no article, refused address)."""
+        url = check_url(url)
+        try:
+            raw = await read_page(url, self.fetch_policy)
+        except BadInput as e:
+            return IngestResult(path=url, status="failed", error=str(e))
+        return await asyncio.to_thread(self._ingest_raw, raw, page_key(url), self.clock())
+
+    def _ingest_raw(self, raw, key: str, when: datetime) -> IngestResult:
+        with self._lock:
+            try:
+                return ingest_raw(self.store, raw, source_key=key, embedder=self.embedder, now=when)
+            except BadInput as e:
+                return IngestResult(path=raw.path, status="failed", error=str(e))
+
+    def find_documents(self, ref: str) -> list[Document]:
+        """The documents ``ref`` names: a document id, the file or URL it was read from, its URL."""
+        refs = [ref]
+        if ref.startswith(("http://", "https://")):
+            refs.append(canonical_url(ref))
+        else:
+            refs.append(str(Path(ref).expanduser().resolve()))
+        with self._lock:
+            found = {d.id: d for r in dict.fromkeys(refs) for d in self.store.documents_by_ref(r)}
+        return list(found.values())
+
+    def remove(self, ref: str) -> list[Document]:
+        """Remove the documents ``ref`` names, claims and all: no answer or briefing cites them again."""
+        docs = self.find_documents(ref)
+        if not docs:
+            raise NotFound(f"no document {ref!r}: give a document id, or the path or URL it was read from "
+                           "(see `briefbot sources --json`)")
+        with self._lock:
+            return [d for d in docs if self.store.remove_document(d.id)]
+
+    def expire(self, now: datetime | None = None) -> list[Document]:
+        """Remove documents ingested more than ``retention_days`` ago (nothing when it is 0)."""
+        if not self.retention_days:
+            return []
+        cutoff = (now or self.clock()) - timedelta(days=self.retention_days)
+        with self._lock:
+            old = self.store.documents_before(cutoff)
+            return [d for d in old if self.store.remove_document(d.id)]
+
+    # -- feeds --------------------------------------------------------------------------
+    def add_feed(self, url: str, *, every: str | None = None, platform: str = "", channel: str = "",
+                 workspace: str = "", created_by: str | None = None) -> FeedAdded:
+        """Follow a feed (for a channel, or for none). Idempotent per URL and channel. The first
+        poll reads its back catalogue without announcing it as new."""
+        p = self.feed_policy
+        seconds = parse_every(every, p.min_every) if every else p.default_every
+        new = new_feed(url=url, every_seconds=seconds, platform=platform, channel=channel, workspace=workspace,
+                       created_by=created_by)
+        with self._lock:
+            return self.store.add_feed(new, self.clock())
+
+    def feeds(self, platform: str | None = None, channel: str | None = None) -> list[Feed]:
+        with self._lock:
+            return self.store.feeds(platform, channel)
+
+    def remove_feed(self, feed_id: int, *, platform: str | None = None, channel: str | None = None) -> Feed:
+        """Stop following a feed (only one of ``platform`` and ``channel``, when given). Its
+        documents stay; ``remove`` them by URL if they should go too."""
+        with self._lock:
+            feed = self.store.feed(feed_id)
+        if feed is None or (platform is not None and feed.platform != platform) or (
+                channel is not None and feed.channel != channel):
+            raise NotFound(f"no feed #{feed_id}" + (" in this channel" if channel is not None else ""))
+        with self._lock:
+            self.store.remove_feed(feed_id)
+        return feed
+
+    async def poll_feeds(self, *, due_only: bool = True, notify: bool = True,
+                         now: datetime | None = None) -> list[FeedPoll]:
+        """Poll the feeds due at ``now`` (or all of them), each by one process at a time. With
+        ``notify``, a poll's result says whether this caller must send the feed's one alert or its
+        recovery notice (the scheduler does; the command line leaves them to it)."""
+        now = now or self.clock()
+        with self._lock:
+            feeds = self.store.due_feeds(now) if due_only else self.store.feeds()
+        out = []
+        for feed in feeds:
+            poll = await self.poll_feed(feed.id, now=now, notify=notify, due_only=due_only)
+            if poll is not None:
+                out.append(poll)
+        return out
+
+    async def poll_feed(self, feed_id: int, *, now: datetime | None = None, notify: bool = True,
+                        due_only: bool = False) -> FeedPoll | None:
+        now = now or self.clock()
+        lease = f"feed:{feed_id}"
+        if not await asyncio.to_thread(self.hold_lease, lease, self.holder, POLL_LEASE):
+            feed = await asyncio.to_thread(self.store.feed, feed_id)
+            return FeedPoll(feed, "skipped") if feed is not None and not due_only else None
+        try:
+            # read afresh under the lease: another process may have polled it meanwhile
+            with self._lock:
+                feed = self.store.feed(feed_id)
+            if feed is None or (due_only and feed.next_poll_at and feed.next_poll_at > now):
+                return None
+            return await self._poll(feed, now, notify)
+        finally:
+            await asyncio.to_thread(self.release_lease, lease, self.holder)
+
+    async def _poll(self, feed: Feed, now: datetime, notify: bool) -> FeedPoll:
+        p = self.feed_policy
+        try:
+            fetched = await fetch(feed.url, self.fetch_policy, kind="feed", etag=feed.etag,
+                                  last_modified=feed.last_modified)
+            parsed = None if fetched.status == 304 else parse_feed(fetched.body, fetched.content_type)
+        except BadInput as e:
+            reason = e.reason if isinstance(e, FetchError) else str(e)
+            wait = backoff(feed.every_seconds, feed.failures + 1, p.max_backoff)
+            with self._lock:
+                rec = self.store.finish_poll(feed.id, now, ok=False, error=reason, next_poll_at=now + wait,
+                                             alert_after=p.alert_after, notify=notify)
+            log.warning("feed #%s %s failed: %s", feed.id, feed.url, reason)
+            return FeedPoll(rec.feed, "failed", error=reason, alert=rec.alert, retry_in=wait)
+        poll = FeedPoll(feed, "unchanged", not_modified=parsed is None, back_catalogue=feed.polls == 0)
+        if parsed is not None:
+            with self._lock:
+                known = self.store.entry_versions(feed.id, [e.key for e in parsed.entries])
+            fresh = [e for e in parsed.entries if known.get(e.key) != e.version][:p.max_entries]
+            fresh.sort(key=lambda e: e.published or datetime.min.replace(tzinfo=timezone.utc))  # oldest first
+            for entry in fresh:
+                await self._read(feed, entry, poll, now)
+        with self._lock:
+            rec = self.store.finish_poll(
+                feed.id, now, ok=True, next_poll_at=now + feed.every, alert_after=p.alert_after, notify=notify,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified, title=parsed.title or None if parsed else None)
+        poll.feed, poll.recovered = rec.feed, rec.recovered
+        poll.status = "ingested" if poll.added or poll.replaced else "unchanged"
+        return poll
+
+    async def _read(self, feed: Feed, entry, poll: FeedPoll, now: datetime) -> None:
+        """Read one new or edited entry into the store and record what became of it."""
+        link = entry.link or f"{feed.url}#{entry.key}"
+        try:
+            raw = await read_entry(entry, self.fetch_policy)
+            result = await asyncio.to_thread(self._ingest_raw, raw, page_key(link),
+                                             arrived(entry, now, poll.back_catalogue))
+        except BadInput as e:
+            result = IngestResult(path=link, status="failed", error=str(e))
+        if result.status == "added":
+            poll.added += 1
+        elif result.status == "replaced":
+            poll.replaced += 1
+        elif result.status == "failed":
+            poll.entry_failures.append(result.error or link)
+        with self._lock:
+            self.store.record_entry(feed.id, entry.key, entry.version, url=entry.link, doc_id=result.doc_id,
+                                    status=result.status, detail=result.error, now=now)
 
     # -- subscriptions ------------------------------------------------------------------
     def subscribe(self, *, platform: str, channel: str, at_time: str, tz: str, topic: str | None = None,

@@ -103,8 +103,10 @@ def parse_xml_feed(body: bytes) -> ParsedFeed:
         if e.get("content"):
             content = max((c.get("value") or "" for c in e.content), key=len)
         content = content or e.get("summary") or ""
-        published = e.get("published_parsed") or e.get("updated_parsed")
-        entries.append(Entry(key=key, version=e.get("updated") or e.get("published") or _hash(e.get("title", ""), content),
+        # plain dict reads: feedparser's own get() maps a missing "updated" to "published", with a warning
+        published = dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")
+        stamp = dict.get(e, "updated") or dict.get(e, "published")
+        entries.append(Entry(key=key, version=stamp or _hash(e.get("title", ""), content),
                              link=link, title=unescape(e.get("title") or ""),
                              published=datetime.fromtimestamp(calendar.timegm(published), timezone.utc)
                              if published else None, content=content))
