@@ -146,31 +146,70 @@ def brief(obj: Context, topic: str | None, since: str | None, as_json: bool) -> 
     click.echo(json.dumps(briefing.to_json(), ensure_ascii=False, indent=2) if as_json else render_briefing(briefing))
 
 
+def _is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://"))
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True)
 @pass_ctx
 def ingest(obj: Context, paths: tuple[str, ...]) -> None:
-    """Add article files (text, Markdown, HTML) or folders of them to the store."""
+    """Add article files (text, Markdown, HTML), folders of them, or web pages (https://...) to the store."""
+    import asyncio
+
     from briefings.ingest import expand
 
-    files = list(expand(paths))
+    urls = [p for p in paths if _is_url(p)]
+    files = list(expand([p for p in paths if not _is_url(p)]))
     service = obj.service
     service.ensure_ready()
     failed = 0
     counts: dict[str, int] = {}
+
+    def note(result) -> None:
+        nonlocal failed
+        counts[result.status] = counts.get(result.status, 0) + 1
+        if result.status == "failed":
+            failed += 1
+            click.echo(f"failed: {result.error}", err=True)
+
     show_bar = sys.stderr.isatty() and len(files) > 3
     bar = click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else nullcontext(files)
     with bar as items:
         for path in items:
-            result = service.ingest([path]).results[0]
-            counts[result.status] = counts.get(result.status, 0) + 1
-            if result.status == "failed":
-                failed += 1
-                click.echo(f"failed: {result.error}", err=True)
+            note(service.ingest([path]).results[0])
+    for url in urls:
+        note(asyncio.run(service.ingest_url(url)))
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files"
-    click.echo(f"{summary} ({len(files)} files)")
+    what = " and ".join(x for x in (f"{len(files)} files" if files or not urls else "",
+                                     f"{len(urls)} page{'s' if len(urls) != 1 else ''}" if urls else "") if x)
+    click.echo(f"{summary} ({what})")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("refs", nargs=-1)
+@click.option("--expired", is_flag=True, help="Remove documents older than the retention_days setting.")
+@pass_ctx
+def remove(obj: Context, refs: tuple[str, ...], expired: bool) -> None:
+    """Remove documents: by id (see `sources --json`), by the path or URL they were read from.
+
+    Their claims go with them: no answer or briefing cites them again."""
+    if not refs and not expired:
+        raise click.UsageError("name a document (id, path or URL), or give --expired")
+    service = obj.service
+    service.ensure_ready()
+    removed = []
+    for ref in refs:
+        removed += service.remove(ref)
+    if expired:
+        if not service.retention_days:
+            raise click.ClickException("retention_days is 0 (keep everything): set it to drop old documents")
+        removed += service.expire()
+    for d in removed:
+        click.echo(f"removed {d.id} {d.title} ({d.url or d.path})")
+    click.echo(f"{len(removed)} document{'s' if len(removed) != 1 else ''} removed")
 
 
 @main.command()
@@ -331,6 +370,81 @@ def subscriptions_remove(obj: Context, sub_id: int) -> None:
     """Remove subscription SUB_ID (see `list`)."""
     obj.service.ensure_ready()
     click.echo(f"removed {obj.service.unsubscribe(sub_id).describe()}")
+
+
+@main.group()
+def feeds() -> None:
+    """Follow feeds (RSS, Atom, JSON Feed): add, list, remove, poll."""
+
+
+def _channel(value: str | None) -> tuple[str, str]:
+    if not value:
+        return "", ""
+    platform, sep, channel = value.partition(":")
+    if not sep or platform not in ("slack", "discord"):
+        raise click.BadParameter("give PLATFORM:ID, e.g. slack:C0123ABCD or discord:1100000000000000004",
+                                 param_hint="--channel")
+    return platform, channel
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--every", help="How often to poll it, e.g. 15m, 1h, 1d (default: [feeds] every).")
+@click.option("--channel", help="The channel whose managers hear when it fails: slack:C0123ABCD or discord:ID.")
+@pass_ctx
+def feeds_add(obj: Context, url: str, every: str | None, channel: str | None) -> None:
+    """Follow the feed at URL. The scheduler (`briefbot run`) or `feeds poll` reads it."""
+    platform, channel_id = _channel(channel)
+    obj.service.ensure_ready()
+    added = obj.service.add_feed(url, every=every, platform=platform, channel=channel_id, created_by="cli")
+    click.echo(f"{'following' if added.created else 'already following:'} {added.feed.describe()}"
+               + (f" for {added.feed.where()}" if added.feed.platform else ""))
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@pass_ctx
+def feeds_list(obj: Context, as_json: bool) -> None:
+    """Every followed feed: its interval, channel, last poll and any failure."""
+    found = obj.service.feeds()
+    if as_json:
+        click.echo(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no feeds; follow one with `briefbot feeds add URL`")
+    for f in found:
+        last = f"last polled {f.last_polled_at:%Y-%m-%d %H:%M} UTC" if f.last_polled_at else "not polled yet"
+        click.echo(f"{f.describe()}; {f.where()}; {last}")
+
+
+@feeds.command("remove")
+@click.argument("feed_id", type=int)
+@pass_ctx
+def feeds_remove(obj: Context, feed_id: int) -> None:
+    """Stop following feed FEED_ID (its documents stay; `briefbot remove URL` drops one)."""
+    click.echo(f"removed {obj.service.remove_feed(feed_id).describe()}")
+
+
+@feeds.command("poll")
+@pass_ctx
+def feeds_poll(obj: Context) -> None:
+    """Poll every feed once, now: one line per feed (new entries ingested, unchanged, or the failure).
+
+    For cron, or for checking a set-up. Exit status 1 if any feed failed. Alerts to chat are
+    left to the scheduler."""
+    import asyncio
+
+    service = obj.service
+    service.ensure_ready()
+    polls = asyncio.run(service.poll_feeds(due_only=False, notify=False))
+    if not polls:
+        click.echo("no feeds; follow one with `briefbot feeds add URL`")
+    for p in polls:
+        click.echo(p.line())
+    for d in service.expire():
+        click.echo(f"expired {d.id} {d.title} (older than {service.retention_days} days)")
+    if any(p.status == "failed" for p in polls):
+        sys.exit(1)
 
 
 @main.group()

@@ -117,6 +117,7 @@ HELP = """Every point cites the sentence it comes from.
 **/brief** `[topic]` — today's briefing
 **/sources** — the documents in the store
 **/subscribe** `time` `timezone` `[topic]` — a daily briefing in this channel (**/unsubscribe**, **/subscriptions**)
+**/feeds add** `url` `[every]` — follow a feed in this channel (**/feeds list**, **/feeds remove**); **/add** `url` reads one page
 Mention me (`@briefbot troop estimates?`) or send me a direct message to ask as well."""
 
 

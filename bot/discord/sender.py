@@ -22,6 +22,9 @@ class DiscordSender:
     async def post_notice(self, sub: Subscription, text: str) -> None:
         await self._post(sub.channel, [], text)
 
+    async def post_channel_notice(self, channel: str, text: str) -> None:
+        await self._post(channel, [], text)
+
     async def _post(self, channel_id: str, pages: list[discord.Embed], note: str | None) -> None:
         from ..scheduler import ChannelGone
 

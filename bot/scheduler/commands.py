@@ -62,6 +62,11 @@ class SubscriptionCommands:
     async def slack_command(self, words: list[str], *, team: str, channel: str, user: str,
                             is_manager: Callable[[], Awaitable[bool]]) -> str:
         verb = words[0].lower()
+        if verb in ("feeds", "add"):
+            from .feeds import FeedCommands
+
+            return await FeedCommands(self.service).slack_command(words, team=team, channel=channel, user=user,
+                                                                  is_manager=is_manager)
         if verb == "subscriptions":
             return await self.listing(platform="slack", channel=channel)
         if not await is_manager():
@@ -121,6 +126,10 @@ class SubscriptionCommands:
         @tree.command(name="subscriptions", description="List this channel's scheduled briefings.")
         async def subscriptions(interaction: discord.Interaction) -> None:
             await interaction.response.send_message(await self.listing(**where(interaction)), ephemeral=True)
+
+        from .feeds import FeedCommands
+
+        FeedCommands(self.service).register_discord(tree)
 
 
 def _sub_id(word: str) -> int:

@@ -45,6 +45,7 @@ class Sender(Protocol):
     async def post_briefing(self, sub: Subscription, briefing: Briefing, note: str | None) -> None: ...
     async def post_answer(self, sub: Subscription, answer: Answer, note: str | None) -> None: ...
     async def post_notice(self, sub: Subscription, text: str) -> None: ...
+    async def post_channel_notice(self, channel: str, text: str) -> None: ...
 
 
 @dataclass
@@ -61,23 +62,27 @@ def answer_fingerprint(answer: Answer) -> dict[str, Any]:
 
 class BriefingScheduler:
     def __init__(self, service: BriefingService, *, grace: timedelta, lease: timedelta = timedelta(minutes=2),
-                 owner: str | None = None, clock: Callable[[], datetime] = utcnow, sweep_seconds: float = 60):
+                 owner: str | None = None, clock: Callable[[], datetime] = utcnow, sweep_seconds: float = 60,
+                 feed_seconds: float = 30):
         self.service = service
         self.grace = grace
         self.lease = lease
         self.owner = owner or service.holder  # unique while this process lives
         self.clock = clock
         self.sweep_seconds = sweep_seconds
+        self.feed_seconds = feed_seconds
         self.senders: dict[str, Sender] = {}
         self.aps = AsyncIOScheduler(timezone=timezone.utc)
         self._inflight: set[asyncio.Task] = set()
         self._sweeping = asyncio.Lock()
+        self._polling = asyncio.Lock()
+        self._expired_at: datetime | None = None
 
     @classmethod
     def from_settings(cls, service: BriefingService, settings) -> "BriefingScheduler":
         s = settings.scheduler
         return cls(service, grace=timedelta(seconds=s.grace_seconds), lease=timedelta(seconds=s.lease_seconds),
-                   clock=service.clock, sweep_seconds=s.sweep_seconds)
+                   clock=service.clock, sweep_seconds=s.sweep_seconds, feed_seconds=settings.feeds.tick_seconds)
 
     @property
     def commands(self):
@@ -97,8 +102,10 @@ class BriefingScheduler:
         # max_instances would log a warning each time)
         self.aps.add_job(self._sweep, IntervalTrigger(seconds=self.sweep_seconds), id="sweep", replace_existing=True,
                          coalesce=True, max_instances=3, next_run_time=datetime.now(timezone.utc))
+        self.aps.add_job(self._feeds_tick, IntervalTrigger(seconds=self.feed_seconds), id="feeds",
+                         replace_existing=True, coalesce=True, max_instances=3, next_run_time=datetime.now(timezone.utc))
         self.aps.start()
-        log.info("scheduler started with %d subscriptions (as %s)", len(self.aps.get_jobs()) - 1, self.owner)
+        log.info("scheduler started with %d subscriptions (as %s)", len(self.aps.get_jobs()) - 2, self.owner)
 
     async def shutdown(self, timeout: float = 5) -> None:
         """Stop firing; let deliveries under way finish for up to ``timeout`` seconds (those cut
@@ -162,6 +169,44 @@ class BriefingScheduler:
             with _cut_off_quietly():
                 await self.catch_up()
                 await self.sync_jobs()
+
+    async def _feeds_tick(self) -> None:
+        if self._polling.locked():
+            return
+        self._track()
+        async with self._polling:
+            with _cut_off_quietly():
+                try:
+                    await self.poll_feeds()
+                except Exception:  # the store is unreachable: the next tick tries again
+                    log.exception("polling feeds failed")
+
+    async def poll_feeds(self, now: datetime | None = None) -> list:
+        """Poll the feeds due now (each by one process), tell a feed's channel once when it keeps
+        failing and once when it works again, and drop expired documents (once an hour)."""
+        now = now or self.clock()
+        polls = await self.service.poll_feeds(now=now)
+        for p in polls:
+            if p.status != "skipped":
+                log.info("%s", p.line())
+            if p.alert or p.recovered:
+                await self._tell(p.feed, p.alert_text() if p.alert else p.recovery_text())
+        if self.service.retention_days and (self._expired_at is None or now - self._expired_at >= timedelta(hours=1)):
+            self._expired_at = now
+            gone = await asyncio.to_thread(self.service.expire, now)
+            if gone:
+                log.info("retention: removed %d documents older than %d days", len(gone), self.service.retention_days)
+        return polls
+
+    async def _tell(self, feed, text: str) -> None:
+        sender = self.senders.get(feed.platform)
+        if sender is None:
+            log.warning("%s (feed #%s has no channel to tell)", text, feed.id)
+            return
+        try:
+            await sender.post_channel_notice(feed.channel, text)
+        except Exception:
+            log.exception("could not tell %s about feed #%s", feed.where(), feed.id)
 
     async def catch_up(self, now: datetime | None = None) -> list[tuple[int, Outcome]]:
         """Deliver each subscription's latest slot if it was not delivered and is within grace."""

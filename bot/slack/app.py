@@ -1,7 +1,7 @@
 """The Bolt app: a slash command, a mention or a DM becomes one call on the core's service,
 and the result Block Kit messages.
 
-/brief [question | help | sources | subscribe ... | unsubscribe | subscriptions]
+/brief [question | help | sources | subscribe ... | unsubscribe | subscriptions | feeds ... | add URL]
 
 Every request is acknowledged at once; the answer follows through the response_url
 (slash commands) or chat.postMessage (mentions, DMs). Errors go only to the asker.
@@ -35,6 +35,12 @@ class Subscriptions(Protocol):
 
     async def slack_command(self, words: list[str], *, team: str, channel: str, user: str,
                             is_manager: Callable[[], Awaitable[bool]]) -> str: ...
+
+
+def _adds_page(text: str) -> bool:
+    """``add https://…``: a page to read (anything else starting with "add" is a question)."""
+    words = text.split()
+    return len(words) == 2 and words[1].startswith(("http://", "https://"))
 
 
 def repeat_key(body: dict) -> str | None:
@@ -87,7 +93,10 @@ class SlackAdapter:
         await ack()
         reply = Reply(client, channel=command.get("channel_id"), user=command.get("user_id"),
                       response_url=command.get("response_url"), public=not self.settings.ephemeral_answers)
-        await self._handle(await self._plain(command.get("text"), context), reply, command, allow_subscriptions=True)
+        text = command.get("text") or ""
+        if text.split(" ", 1)[0].lower() in ("feeds", "add"):
+            text = markup.link_targets(text)  # these take a URL, not a link's label
+        await self._handle(await self._plain(text, context), reply, command, allow_subscriptions=True)
 
     async def _on_mention(self, event: dict, client: AsyncWebClient, context) -> None:
         reply = Reply(client, channel=event["channel"], thread_ts=event.get("thread_ts") or event.get("ts"),
@@ -120,7 +129,8 @@ class SlackAdapter:
                 await reply.send([blocks.help_message()])
             elif word == "sources" and text.lower() == "sources":
                 await reply.send(blocks.sources_messages(await self.service.list_sources()))
-            elif word in ("subscribe", "unsubscribe", "subscriptions"):
+            elif word in ("subscribe", "unsubscribe", "subscriptions", "feeds") or (
+                    word == "add" and _adds_page(text)):
                 await reply.send([blocks.notice(await self._subscriptions(text, payload, reply, allow_subscriptions))])
             elif not text:
                 await reply.send(blocks.briefing_messages(await self.service.build_briefing()))
@@ -140,7 +150,7 @@ class SlackAdapter:
         from briefings.errors import BadInput
 
         if not allowed_here:
-            raise BadInput("Manage subscriptions with the /brief command in the channel itself.")
+            raise BadInput("Manage subscriptions and feeds with the /brief command in the channel itself.")
         if self.subscriptions is None:
             raise BadInput("Scheduled briefings are not enabled on this bot.")
 

@@ -168,6 +168,7 @@ HELP = """*briefbot* answers questions from the articles it has read; every poin
 • `/brief` — today's briefing
 • `/brief sources` — the documents in the store
 • `/brief subscribe HH:MM Area/City [topic]` — a daily briefing in this channel (`/brief unsubscribe`, `/brief subscriptions`)
+• `/brief feeds add URL [--every 15m]` — follow a feed in this channel (`/brief feeds list`, `/brief feeds remove ID`); `/brief add URL` reads one page
 • `/brief help` — this message
 Mention me (`@briefbot troop estimates?`) to get the answer in a thread, or send me a direct message."""
 

@@ -60,6 +60,16 @@ def _token(inner: str) -> str | Mention:
     return label or unescape(target)  # a link
 
 
+def link_targets(text: str) -> str:
+    """Web links as their addresses (``<https://x|label>`` -> ``https://x``), for commands that
+    take a URL; other markup is left for ``plain_text``."""
+    def target(m: re.Match) -> str:
+        url = m.group(1).partition("|")[0]
+        return unescape(url) if url.startswith(("http://", "https://")) else m.group(0)
+
+    return MARKUP.sub(target, text)
+
+
 async def plain_text(text: str, resolve: Resolve, bot_user: str | None = None) -> str:
     """``text`` with Slack markup made plain (see the module docstring)."""
     out = []

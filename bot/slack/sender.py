@@ -35,6 +35,9 @@ class SlackSender:
     async def post_notice(self, sub: Subscription, text: str) -> None:
         await self._post(sub.channel, [blocks.notice(text)])
 
+    async def post_channel_notice(self, channel: str, text: str) -> None:
+        await self._post(channel, [blocks.notice(text)])
+
     async def _post(self, channel: str, messages: list[dict]) -> None:
         from ..scheduler import ChannelGone
 
