@@ -28,6 +28,7 @@ ARTICLES = {
     "bridges": ("Bridge inspections ordered after flood damage", "2024-06-02T08:00:00+00:00"),
     "revised": ("Evacuation count revised as Tarn waters recede", "2024-06-03T07:00:00+00:00"),
     "paywall": ("Inside the Tarn flood response", "2024-06-02T12:00:00+00:00"),
+    "syndicated": ("Thousands leave homes as the Tarn floods", "2024-06-04T10:00:00+00:00"),  # evacuations, again
 }
 
 

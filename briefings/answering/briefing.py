@@ -35,6 +35,7 @@ TOPIC_POOL = 200  # claims ranked in full for a briefing on a topic
 FIGURES, DEVELOPMENTS, REACTIONS = 5, 5, 4
 _QUOTED = re.compile(r"[“\"]\S")
 SUPPORT = 0.8  # cosine at which another document's claim counts as saying the same thing
+REPEAT = 0.93  # cosine at which a new claim only repeats an earlier one: not news
 
 
 @dataclass
@@ -153,11 +154,31 @@ def _alike(a: IndexedClaim, b: IndexedClaim) -> float:
     return len(ta & tb) / max(1, len(ta | tb)) * 2  # a Jaccard of 0.35 counts like a cosine of 0.7
 
 
+def repeats(new: list[IndexedClaim], old: list[IndexedClaim]) -> set[str]:
+    """Ids of new claims that only say again what an earlier claim said, figures included: the
+    same words (folded), or, with vectors, a cosine of at least ``REPEAT`` and the same numbers.
+    A story that gained nothing new is not briefed again; a figure that changed is news."""
+    def figures(item: IndexedClaim) -> frozenset[float]:
+        return frozenset(q.value for q in item.claim.quantities)
+
+    said = {(" ".join(terms(o.claim.text)), figures(o)) for o in old}
+    out = {n.claim.id for n in new if (" ".join(terms(n.claim.text)), figures(n)) in said}
+    with_vec = [o for o in old if o.vector is not None]
+    rest = [n for n in new if n.vector is not None and n.claim.id not in out]
+    if with_vec and rest:
+        sims = np.vstack([n.vector for n in rest]) @ np.vstack([o.vector for o in with_vec]).T
+        for n, row in zip(rest, sims):
+            if any(figures(with_vec[j]) == figures(n) for j in np.flatnonzero(row >= REPEAT)):
+                out.add(n.claim.id)
+    return out
+
+
 def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str | None = None,
                    since: datetime | None = None, now: datetime | None = None, w: Weights = WEIGHTS) -> Briefing:
     """The day's briefing. With ``since`` (a channel's last briefing) it covers only documents
     that came in after it, and leads with what changed: figures a source revised, and figures
-    another source contradicts, each with both citations."""
+    another source contradicts, each with both citations; new claims follow, and claims that
+    only repeat an earlier document's are left out."""
     scope = _scope(store, embedder, topic, since, w)
     docs = scope.docs
     citer = Citer(docs)
@@ -169,11 +190,13 @@ def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str |
         old_items = store.claims_of([d.id for d in earlier], with_vectors=embedder is not None)
         docs = {**docs, **{d.id: d for d in earlier}}
         citer.docs = docs
-        for ch in changes(new_items, old_items, docs):
+        repeated = repeats(new_items, old_items)  # a figure said again is not a change
+        for ch in changes([n for n in new_items if n.claim.id not in repeated], old_items, docs):
             new_who = _who(ch.new_figure, ch.new, docs[ch.new.doc_id])
             old_who = _who(ch.old_figure, ch.old, docs[ch.old.doc_id])
             changed.append(citer.point(ch.text(new_who, old_who), [ch.new, ch.old]))
             used.add(ch.new.id)
+        used |= repeated
 
     def section(title: str, keep, limit: int, dated: bool = False) -> Section | None:
         chosen = select([r for r in scope.ranked if r.claim.id not in used], w, limit=limit, keep=keep)
