@@ -265,7 +265,7 @@ class BriefingService:
             with self._lock:
                 rec = self.store.finish_poll(feed.id, now, ok=False, error=reason, next_poll_at=now + wait,
                                              alert_after=p.alert_after, notify=notify)
-            log.warning("feed #%s %s failed: %s", feed.id, feed.url, reason)
+            log.info("feed #%s %s failed: %s", feed.id, feed.url, reason)
             return FeedPoll(rec.feed, "failed", error=reason, alert=rec.alert, retry_in=wait)
         poll = FeedPoll(feed, "unchanged", not_modified=parsed is None, back_catalogue=feed.polls == 0)
         if parsed is not None:

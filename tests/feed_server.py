@@ -137,3 +137,20 @@ async def feed_site():
     await site.start()
     yield site
     await site.stop()
+
+
+@pytest.fixture
+def feed_site_thread():
+    """The same site on a loop of its own, for tests that are not async (the command line)."""
+    import threading
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    site = FeedSite()
+    asyncio.run_coroutine_threadsafe(site.start(), loop).result(10)
+    yield site
+    asyncio.run_coroutine_threadsafe(site.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()

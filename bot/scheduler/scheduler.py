@@ -188,7 +188,7 @@ class BriefingScheduler:
         polls = await self.service.poll_feeds(now=now)
         for p in polls:
             if p.status != "skipped":
-                log.info("%s", p.line())
+                log.log(logging.WARNING if p.status == "failed" else logging.INFO, "feed %s", p.line())
             if p.alert or p.recovered:
                 await self._tell(p.feed, p.alert_text() if p.alert else p.recovery_text())
         if self.service.retention_days and (self._expired_at is None or now - self._expired_at >= timedelta(hours=1)):
