@@ -152,7 +152,7 @@ def test_an_old_store_is_migrated_in_place(tmp_path):
     conn.commit()
     conn.close()
     store = SQLiteStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 6
+    assert store.schema_version == SCHEMA_VERSION == 7
     assert store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
     # migration 4 keeps the documents and marks them for re-extraction from their stored text
     assert [d.id for d in store.stale_documents(0, None)] == [] and len(store.stale_documents(1, None)) == 1
