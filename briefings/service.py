@@ -209,11 +209,14 @@ class BriefingService:
         with self._lock:
             return self.store.feeds(platform, channel)
 
+    def feed(self, feed_id: int) -> Feed | None:
+        with self._lock:
+            return self.store.feed(feed_id)
+
     def remove_feed(self, feed_id: int, *, platform: str | None = None, channel: str | None = None) -> Feed:
         """Stop following a feed (only one of ``platform`` and ``channel``, when given). Its
         documents stay; ``remove`` them by URL if they should go too."""
-        with self._lock:
-            feed = self.store.feed(feed_id)
+        feed = self.feed(feed_id)
         if feed is None or (platform is not None and feed.platform != platform) or (
                 channel is not None and feed.channel != channel):
             raise NotFound(f"no feed #{feed_id}" + (" in this channel" if channel is not None else ""))
@@ -241,7 +244,7 @@ class BriefingService:
         now = now or self.clock()
         lease = f"feed:{feed_id}"
         if not await asyncio.to_thread(self.hold_lease, lease, self.holder, POLL_LEASE):
-            feed = await asyncio.to_thread(self.store.feed, feed_id)
+            feed = await asyncio.to_thread(self.feed, feed_id)
             return FeedPoll(feed, "skipped") if feed is not None and not due_only else None
         try:
             # read afresh under the lease: another process may have polled it meanwhile

@@ -111,6 +111,8 @@ class FeedSite:
             return resp
         if path in ("/loop.xml", "/loop2.xml"):
             raise web.HTTPFound("/loop2.xml" if path == "/loop.xml" else "/loop.xml")
+        if path == "/elsewhere.html":  # a redirect to another loopback address
+            raise web.HTTPFound(self.base.replace("127.0.0.1", "127.0.0.2") + "/articles/rail.html")
         if path == "/moved.xml":
             raise web.HTTPMovedPermanently("/rss.xml")
         if path == "/report.pdf":

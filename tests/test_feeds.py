@@ -87,6 +87,21 @@ async def test_private_and_loopback_addresses_are_refused_unless_allowed(reader,
     assert not feed_site.requests  # nothing was ever sent
 
 
+async def test_every_redirect_hop_is_checked(reader, feed_site, monkeypatch):
+    from briefings.web import fetch as fetch_module
+
+    # 127.0.0.1 stands for a public address here, 127.0.0.2 for a private one
+    monkeypatch.setattr(fetch_module, "refused_address", lambda a: a.startswith("127.0.0.2"))
+    reader.fetch_policy = FetchPolicy(timeout=5)
+    assert (await reader.ingest_url(feed_site.page_url("rail"))).status == "added"
+    result = await reader.ingest_url(feed_site.url("/elsewhere.html"))
+    moved = feed_site.base.replace("127.0.0.1", "127.0.0.2") + "/articles/rail.html"
+    assert result.error == (f"{feed_site.url('/elsewhere.html')}: refused: 127.0.0.2 is a private, loopback or "
+                            f"link-local address (redirected to {moved}); set [fetch] allow_private_addresses = true "
+                            "to allow it")
+    assert feed_site.hits("/elsewhere.html") == 1
+
+
 @pytest.mark.parametrize("address, refused", [
     ("127.0.0.1", True), ("10.1.2.3", True), ("172.16.0.9", True), ("192.168.1.1", True), ("169.254.169.254", True),
     ("::1", True), ("fe80::1", True), ("fd00::1", True), ("::ffff:127.0.0.1", True), ("0.0.0.0", True),

@@ -124,14 +124,15 @@ def check_url(url: str) -> str:
     return url.strip()
 
 
-def _check_literal(url: str, policy: FetchPolicy) -> None:
-    host = urlsplit(url).hostname or ""
+def _check_literal(url: str, current: str, policy: FetchPolicy) -> None:
+    host = urlsplit(current).hostname or ""
     try:
         ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return  # a name: the resolver checks what it resolves to
     if not policy.allow_private and refused_address(host):
-        raise FetchError(url, f"refused: {host} is a private, loopback or link-local address; {PRIVATE_HINT}")
+        via = f" (redirected to {current})" if current != url else ""
+        raise FetchError(url, f"refused: {host} is a private, loopback or link-local address{via}; {PRIVATE_HINT}")
 
 
 def _accepts(kind: Kind, content_type: str) -> bool:
@@ -158,7 +159,7 @@ async def fetch(url: str, policy: FetchPolicy, *, kind: Kind = "page", etag: str
         async with asyncio.timeout(policy.timeout), \
                 aiohttp.ClientSession(connector=connector, trust_env=False, headers=headers) as session:
             for _ in range(policy.max_redirects + 1):
-                _check_literal(current, policy)
+                _check_literal(url, current, policy)
                 async with session.get(current, allow_redirects=False) as resp:
                     if resp.status in REDIRECTS and resp.headers.get("Location"):
                         current = check_url(urljoin(current, resp.headers["Location"]))
