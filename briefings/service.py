@@ -18,7 +18,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from .answering.answer import answer_question
 from .answering.briefing import build_briefing
@@ -38,6 +38,31 @@ SEED_LEASE = timedelta(minutes=5)  # how long one process may seed an empty stor
 SEED_POLL = 0.2  # seconds between looks while another process seeds
 
 
+class Observer(Protocol):
+    """Told what the service did, as it happens: metrics hang here (``bot/metrics.py``), so the
+    core knows nothing of how they are kept. A failing observer never fails the use case."""
+
+    def answered(self, platform: str, answer: Answer, seconds: float) -> None:
+        """A question was answered or abstained from (``answer.answered``), taking ``seconds``."""
+
+    def ingested(self, report: IngestReport) -> None:
+        """Files were ingested (each result's status: added, replaced, unchanged or failed)."""
+
+    def delivered(self, outcome: str) -> None:
+        """This process recorded a slot's outcome: done, skipped, failed or missed."""
+
+
+class NoObserver:
+    def answered(self, platform: str, answer: Answer, seconds: float) -> None:
+        pass
+
+    def ingested(self, report: IngestReport) -> None:
+        pass
+
+    def delivered(self, outcome: str) -> None:
+        pass
+
+
 def default_holder(label: str = "") -> str:
     """This process, unique while it lives: host, pid and a random start nonce (after an
     optional ``label@``). Leases and slot claims are held under it."""
@@ -55,6 +80,7 @@ class BriefingService:
         max_bytes: int = 5_000_000,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         holder: str | None = None,
+        observer: Observer | None = None,
     ):
         self.store = store
         self.seeds = seeds
@@ -64,12 +90,24 @@ class BriefingService:
         self._ready = False
         self.holder = holder or default_holder()  # this process, in leases and slot claims
         self.model = embedder  # a LazyModel loads on first use: commands that never embed never pay for it
+        self.observer: Observer = observer or NoObserver()
+
+    def _tell(self, event: str, *args) -> None:
+        try:
+            getattr(self.observer, event)(*args)
+        except Exception:  # metrics must never cost an answer or a delivery
+            log.exception("the observer failed on %s", event)
 
     @property
     def embedder(self) -> Embedder | None:
         return self.model.get() if isinstance(self.model, LazyModel) else self.model
 
     # -- set-up -------------------------------------------------------------------------
+    @property
+    def prepared(self) -> bool:
+        """``ensure_ready`` has run: the store is up to date and seeded."""
+        return self._ready
+
     def ensure_ready(self) -> None:
         """Bring old extractions up to date, and build the store from the seeds if it is empty."""
         if self._ready:
@@ -105,12 +143,16 @@ class BriefingService:
             time.sleep(SEED_POLL)
 
     # -- use cases ----------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, platform: str = "cli") -> Answer:
+        """Answer ``question``; ``platform`` (slack, discord, cli) only labels the metrics."""
         if len(question) > MAX_QUESTION_CHARS:
             raise BadInput(f"That question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
         self.ensure_ready()
+        started = time.perf_counter()
         with self._lock:
-            return answer_question(self.store, self.embedder, question)
+            answer = answer_question(self.store, self.embedder, question)
+        self._tell("answered", platform, answer, time.perf_counter() - started)
+        return answer
 
     def brief(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
         self.ensure_ready()
@@ -121,8 +163,10 @@ class BriefingService:
 
     def ingest(self, paths: Iterable[str], progress: Callable[[IngestResult], None] | None = None) -> IngestReport:
         with self._lock:
-            return ingest_paths(self.store, paths, embedder=self.embedder, max_bytes=self.max_bytes, now=self.clock(),
-                                progress=progress)
+            report = ingest_paths(self.store, paths, embedder=self.embedder, max_bytes=self.max_bytes,
+                                  now=self.clock(), progress=progress)
+        self._tell("ingested", report)
+        return report
 
     def sources(self) -> list[Document]:
         self.ensure_ready()
@@ -203,12 +247,18 @@ class BriefingService:
 
     def finish_slot(self, sub_id: int, slot: str, owner: str, outcome: SlotOutcome, now: datetime) -> bool:
         with self._lock:
-            return self.store.finish_slot(sub_id, slot, owner, outcome, now)
+            recorded = self.store.finish_slot(sub_id, slot, owner, outcome, now)
+        if recorded:
+            self._tell("delivered", outcome.status)
+        return recorded
 
     def record_missed(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
                       detail: str) -> bool:
         with self._lock:
-            return self.store.record_missed(sub_id, slot, due_at, owner, now, lease, detail)
+            recorded = self.store.record_missed(sub_id, slot, due_at, owner, now, lease, detail)
+        if recorded:
+            self._tell("delivered", "missed")
+        return recorded
 
     def delivery(self, sub_id: int, slot: str) -> Delivery | None:
         with self._lock:
@@ -239,8 +289,8 @@ class BriefingService:
             return self.store.lease_holder(name, _utcnow())
 
     # -- async seams for chat adapters and the scheduler --------------------------------
-    async def answer(self, question: str) -> Answer:
-        return await asyncio.to_thread(self.ask, question)
+    async def answer(self, question: str, platform: str = "cli") -> Answer:
+        return await asyncio.to_thread(self.ask, question, platform)
 
     async def build_briefing(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
         return await asyncio.to_thread(self.brief, topic, since)
