@@ -348,8 +348,9 @@ def model_info(obj: Context, as_json: bool) -> None:
         if verified:
             status = f"present and verified ({sum(f.size for f in states):,} bytes)"
         else:
-            status = ("not present" if not any(f.size is not None for f in states) else "; ".join(problems)) \
-                + ": `briefbot model fetch` installs it"
+            absent = not any(f.size is not None for f in states)
+            status = ("not present: `briefbot model fetch` installs it" if absent
+                      else "; ".join(problems) + ": `briefbot model fetch` replaces it")
         click.echo(f"status: {status}")
         click.echo(f"settings: enabled = {str(settings.model.enabled).lower()}, "
                    f"fetch on first use = {str(settings.model.fetch).lower()}")

@@ -97,7 +97,7 @@ def test_info_on_a_damaged_model_even_with_a_stamp_that_vouches_for_it(cli, real
     (here / fetching.STAMP).write_text(json.dumps(stamp))  # a stamp must not hide a bad file from `info`
     r = cli(here, "model", "info")
     assert r.exit_code == 1
-    assert "model.safetensors does not match the published sha256: `briefbot model fetch` installs it" in r.output
+    assert "model.safetensors does not match the published sha256: `briefbot model fetch` replaces it" in r.output
     assert "MISMATCH (expected 53aa5117" in r.output
     data = json.loads(cli(here, "model", "info", "--json").output)
     assert data["present"] and not data["verified"]
