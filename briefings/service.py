@@ -52,15 +52,8 @@ class Observer(Protocol):
         """This process recorded a slot's outcome: done, skipped, failed or missed."""
 
 
-class NoObserver:
-    def answered(self, platform: str, answer: Answer, seconds: float) -> None:
-        pass
-
-    def ingested(self, report: IngestReport) -> None:
-        pass
-
-    def delivered(self, outcome: str) -> None:
-        pass
+class NoObserver(Observer):
+    """Observes nothing: the default."""
 
 
 def default_holder(label: str = "") -> str:

@@ -18,6 +18,7 @@ from briefings.store import open_store
 
 from .processes import Bot, free_port
 from .slack_harness import SlackHarness
+from .test_ingest import ARTICLE
 from .test_replicas import assert_clean, signed_post, slack_env
 
 UTC = timezone.utc
@@ -201,3 +202,38 @@ def test_the_ops_port_must_not_be_slacks_events_port(settings_factory):
                          http={"port": 3000})
     assert "http.port: 3000 is slack.port already; give the health and metrics endpoints another port" in problems(s)
     assert not [p for p in problems(settings_factory(http={"port": 8080})) if p.startswith("http.")]
+
+
+class Recording:
+    """An observer that keeps what it was told, in order."""
+
+    def __init__(self, fail: bool = False):
+        self.history: list[tuple] = []
+        self.fail = fail
+
+    def answered(self, platform, answer, seconds):
+        self.history.append(("answered", platform, answer.answered, seconds))
+        if self.fail:
+            raise RuntimeError("observer down")
+
+    def ingested(self, report):
+        self.history.append(("ingested", [(r.status, r.claims) for r in report.results]))
+
+    def delivered(self, outcome):
+        self.history.append(("delivered", outcome))
+
+
+def test_the_service_tells_its_observer_and_survives_a_failing_one(store, model, tmp_path, caplog):
+    seen = Recording()
+    service = BriefingService(store, embedder=model, observer=seen)
+    service.ask("troop estimates?", "discord")
+    service.ask("what is the capital of Peru?")
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    service.ingest([str(tmp_path / "a.txt"), str(tmp_path / "missing.txt")])
+    [(_, p1, ok1, s1), (_, p2, ok2, _), ingested] = seen.history
+    assert (p1, ok1, p2, ok2) == ("discord", True, "cli", False) and 0 < s1 < 30
+    assert ingested == ("ingested", [("added", 2), ("failed", 0)])
+
+    failing = BriefingService(store, embedder=model, observer=Recording(fail=True))
+    assert failing.ask("troop estimates?").answered  # the answer still comes
+    assert "the observer failed on answered" in caplog.text
