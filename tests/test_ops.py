@@ -237,3 +237,43 @@ def test_the_service_tells_its_observer_and_survives_a_failing_one(store, model,
     failing = BriefingService(store, embedder=model, observer=Recording(fail=True))
     assert failing.ask("troop estimates?").answered  # the answer still comes
     assert "the observer failed on answered" in caplog.text
+
+
+def test_database_answers_names_what_is_wrong(tmp_path):
+    from bot.ops import database_answers
+
+    odd = tmp_path / "a b#c?.sqlite3"
+    open_store(f"sqlite:///{odd}").close()
+    assert database_answers(f"sqlite:///{odd}") is None
+    assert database_answers(f"sqlite:///{tmp_path / 'gone.sqlite3'}").startswith(f"cannot read {tmp_path}/gone.sqlite3")
+    closed = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    assert database_answers(closed, timeout=1).startswith(f"database_url: cannot connect to {closed}")
+
+
+class FakeClient:
+    def __init__(self, user=None, closed=False, ready=False):
+        self.user, self._closed, self._ready = user, closed, ready
+
+    def is_closed(self):
+        return self._closed
+
+    def is_ready(self):
+        return self._ready
+
+
+@pytest.mark.parametrize("client, held, expected", [
+    (FakeClient(), False, "not logged in"),
+    (FakeClient(user="bot", closed=True), False, "not logged in"),
+    (FakeClient(user="bot"), True, "gateway session connecting"),
+    (FakeClient(user="bot", ready=True), True, None),
+    (FakeClient(user="bot"), False, None),  # standing by: another replica holds the gateway session
+])
+async def test_discord_readiness(client, held, expected):
+    from types import SimpleNamespace
+
+    from bot.discord.connection import DiscordConnection
+
+    conn = DiscordConnection.__new__(DiscordConnection)
+    conn.adapter = SimpleNamespace(client=client)
+    conn.lease = SimpleNamespace(held=held)
+    assert await conn.readiness() == expected
