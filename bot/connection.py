@@ -27,6 +27,9 @@ class Connection(Protocol):
     def up(self) -> bool:
         """Connected (so a later failure starts the back-off afresh)."""
 
+    async def readiness(self) -> str | None:
+        """None when connected and serving, else why not (for ``/readyz``)."""
+
     async def run(self) -> None:
         """Connect, then return or raise when the connection ends. Raise ``Refused`` when
         retrying cannot help."""

@@ -72,6 +72,35 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
     """Run until a signal (exit status 0) or until every platform has stopped for good (1)."""
     stop = Stop()
     stop.install()
+    ops = await _start_ops(settings, service) if settings.http.enabled else None
+    try:
+        return await _run(settings, service, platforms, stop, ops)
+    finally:
+        if ops is not None:
+            await ops.close()
+
+
+async def _start_ops(settings: Settings, service: BriefingService):
+    """/healthz, /readyz and /metrics, answering from before the store is prepared."""
+    from .metrics import Metrics
+    from .ops import OpsServer, database_answers
+
+    metrics = Metrics()
+    service.observer = metrics
+    url = settings.store_url
+
+    async def database() -> str | None:
+        return await asyncio.to_thread(database_answers, url)
+
+    async def store() -> str | None:
+        return None if service.prepared else "preparing the store (migrations, seeding)"
+
+    ops = OpsServer(settings.http.host, settings.http.port, metrics, {"database": database, "store": store})
+    await ops.start()
+    return ops
+
+
+async def _run(settings: Settings, service: BriefingService, platforms: list[str], stop: Stop, ops) -> int:
     stopped = asyncio.create_task(stop.event.wait())
     preparing = asyncio.create_task(asyncio.to_thread(service.ensure_ready))
     await asyncio.wait({preparing, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -87,6 +116,9 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
         scheduler = BriefingScheduler.from_settings(service, settings)
     connections, senders = _connections(service, settings, platforms, scheduler.commands if scheduler else None)
     running = {asyncio.create_task(keep_connected(c), name=c.name): c for c in connections}
+    if ops is not None:
+        for conn in connections:
+            ops.checks[conn.name.lower()] = _readiness(conn, running)
     status = 0
     try:
         if scheduler is not None:
@@ -114,6 +146,15 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
                 log.warning("%s: closing failed (%s)", conn.name, type(result).__name__)
         log.info("stopped")
     return status
+
+
+def _readiness(conn: Connection, running: dict):
+    async def check() -> str | None:
+        if conn not in running.values():
+            return "stopped (see the log)"
+        return await conn.readiness()
+
+    return check
 
 
 def _report_end(conn: Connection, task: asyncio.Task, others: bool) -> None:

@@ -148,6 +148,17 @@ class SchedulerSettings(BaseModel):
     test_clock: ClockOverride | None = None
 
 
+class HttpSettings(BaseModel):
+    """``briefbot run``'s operations endpoints: /healthz, /readyz, /metrics (``bot/ops.py``)."""
+
+    host: str = "0.0.0.0"
+    port: int | None = Field(None, ge=0, le=65535)  # not set: no server; 0: any free port
+
+    @property
+    def enabled(self) -> bool:
+        return self.port is not None
+
+
 def default_model_dir() -> Path:
     """Shared by every checkout and store of this user: the model is fetched once per machine."""
     import platformdirs
@@ -211,6 +222,7 @@ class Settings(BaseSettings):
     model: ModelSettings = ModelSettings()
     fetch: FetchSettings = FetchSettings()
     feeds: FeedSettings = FeedSettings()
+    http: HttpSettings = HttpSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -293,6 +305,8 @@ def problems(settings: Settings) -> list[str]:
         out.append("discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/")
     if settings.discord.token is not None and settings.discord.application_id is None:
         out.append("discord.application_id: required with a token (the Developer Portal's Application ID)")
+    if s.mode == "http" and s.configured and settings.http.port and settings.http.port == s.port:
+        out.append(f"http.port: {s.port} is slack.port already; give the health and metrics endpoints another port")
     if settings.database_url and not settings.database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         out.append("database_url: expected sqlite:///path/to/briefbot.sqlite3 or postgresql://user@host/db")
     if settings.auto_seed and settings.seeds_dir is not None and not settings.seeds_dir.is_dir():

@@ -18,7 +18,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from .answering.answer import answer_question
 from .answering.briefing import build_briefing
@@ -43,6 +43,24 @@ SEED_POLL = 0.2  # seconds between looks while another process seeds
 POLL_LEASE = timedelta(minutes=5)  # how long one process may poll a feed before another may
 
 
+class Observer(Protocol):
+    """Told what the service did, as it happens: metrics hang here (``bot/metrics.py``), so the
+    core knows nothing of how they are kept. A failing observer never fails the use case."""
+
+    def answered(self, platform: str, answer: Answer, seconds: float) -> None:
+        """A question was answered or abstained from (``answer.answered``), taking ``seconds``."""
+
+    def ingested(self, report: IngestReport) -> None:
+        """Files were ingested (each result's status: added, replaced, unchanged or failed)."""
+
+    def delivered(self, outcome: str) -> None:
+        """This process recorded a slot's outcome: done, skipped, failed or missed."""
+
+
+class NoObserver(Observer):
+    """Observes nothing: the default."""
+
+
 def default_holder(label: str = "") -> str:
     """This process, unique while it lives: host, pid and a random start nonce (after an
     optional ``label@``). Leases and slot claims are held under it."""
@@ -63,6 +81,7 @@ class BriefingService:
         fetch_policy: FetchPolicy | None = None,
         feed_policy: FeedPolicy | None = None,
         retention_days: int = 0,
+        observer: Observer | None = None,
     ):
         self.store = store
         self.seeds = seeds
@@ -75,12 +94,24 @@ class BriefingService:
         self.fetch_policy = fetch_policy or FetchPolicy()
         self.feed_policy = feed_policy or FeedPolicy()
         self.retention_days = retention_days
+        self.observer: Observer = observer or NoObserver()
+
+    def _tell(self, event: str, *args) -> None:
+        try:
+            getattr(self.observer, event)(*args)
+        except Exception:  # metrics must never cost an answer or a delivery
+            log.exception("the observer failed on %s", event)
 
     @property
     def embedder(self) -> Embedder | None:
         return self.model.get() if isinstance(self.model, LazyModel) else self.model
 
     # -- set-up -------------------------------------------------------------------------
+    @property
+    def prepared(self) -> bool:
+        """``ensure_ready`` has run: the store is up to date and seeded."""
+        return self._ready
+
     def ensure_ready(self) -> None:
         """Bring old extractions up to date, and build the store from the seeds if it is empty."""
         if self._ready:
@@ -116,12 +147,16 @@ class BriefingService:
             time.sleep(SEED_POLL)
 
     # -- use cases ----------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, platform: str = "cli") -> Answer:
+        """Answer ``question``; ``platform`` (slack, discord, cli) only labels the metrics."""
         if len(question) > MAX_QUESTION_CHARS:
             raise BadInput(f"That question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
         self.ensure_ready()
+        started = time.perf_counter()
         with self._lock:
-            return answer_question(self.store, self.embedder, question)
+            answer = answer_question(self.store, self.embedder, question)
+        self._tell("answered", platform, answer, time.perf_counter() - started)
+        return answer
 
     def brief(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
         self.ensure_ready()
@@ -132,8 +167,10 @@ class BriefingService:
 
     def ingest(self, paths: Iterable[str], progress: Callable[[IngestResult], None] | None = None) -> IngestReport:
         with self._lock:
-            return ingest_paths(self.store, paths, embedder=self.embedder, max_bytes=self.max_bytes, now=self.clock(),
-                                progress=progress)
+            report = ingest_paths(self.store, paths, embedder=self.embedder, max_bytes=self.max_bytes,
+                                  now=self.clock(), progress=progress)
+        self._tell("ingested", report)
+        return report
 
     def sources(self) -> list[Document]:
         self.ensure_ready()
@@ -154,15 +191,20 @@ class BriefingService:
         try:
             raw = await read_page(url, self.fetch_policy)
         except BadInput as e:
-            return IngestResult(path=url, status="failed", error=str(e))
+            result = IngestResult(path=url, status="failed", error=str(e))
+            self._tell("ingested", IngestReport([result]))
+            return result
         return await asyncio.to_thread(self._ingest_raw, raw, page_key(url), self.clock())
 
     def _ingest_raw(self, raw, key: str, when: datetime) -> IngestResult:
+        """Ingest one fetched page (from ``ingest_url`` or a feed's entry); the observer is told."""
         with self._lock:
             try:
-                return ingest_raw(self.store, raw, source_key=key, embedder=self.embedder, now=when)
+                result = ingest_raw(self.store, raw, source_key=key, embedder=self.embedder, now=when)
             except BadInput as e:
-                return IngestResult(path=raw.path, status="failed", error=str(e))
+                result = IngestResult(path=raw.path, status="failed", error=str(e))
+        self._tell("ingested", IngestReport([result]))
+        return result
 
     def find_documents(self, ref: str) -> list[Document]:
         """The documents ``ref`` names: a document id, the file or URL it was read from, its URL."""
@@ -374,12 +416,18 @@ class BriefingService:
 
     def finish_slot(self, sub_id: int, slot: str, owner: str, outcome: SlotOutcome, now: datetime) -> bool:
         with self._lock:
-            return self.store.finish_slot(sub_id, slot, owner, outcome, now)
+            recorded = self.store.finish_slot(sub_id, slot, owner, outcome, now)
+        if recorded:
+            self._tell("delivered", outcome.status)
+        return recorded
 
     def record_missed(self, sub_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease: timedelta,
                       detail: str) -> bool:
         with self._lock:
-            return self.store.record_missed(sub_id, slot, due_at, owner, now, lease, detail)
+            recorded = self.store.record_missed(sub_id, slot, due_at, owner, now, lease, detail)
+        if recorded:
+            self._tell("delivered", "missed")
+        return recorded
 
     def delivery(self, sub_id: int, slot: str) -> Delivery | None:
         with self._lock:
@@ -410,8 +458,8 @@ class BriefingService:
             return self.store.lease_holder(name, _utcnow())
 
     # -- async seams for chat adapters and the scheduler --------------------------------
-    async def answer(self, question: str) -> Answer:
-        return await asyncio.to_thread(self.ask, question)
+    async def answer(self, question: str, platform: str = "cli") -> Answer:
+        return await asyncio.to_thread(self.ask, question, platform)
 
     async def build_briefing(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
         return await asyncio.to_thread(self.brief, topic, since)

@@ -271,3 +271,18 @@ async def test_retention_drops_documents_older_than_the_setting(reader, feed_sit
                                                                  "Evacuation count revised as Tarn waters recede"]
     answer = reader.ask("how many residents were evacuated?")
     assert all("Floodwaters" not in s.document.title for s in answer.sources)
+
+
+async def test_pages_and_feed_entries_reach_the_observer(empty_store, fake_embedder, clock, feed_site):
+    """Ingest counts (the metrics) include what came from the web, not only files."""
+    from .test_ops import Recording
+
+    seen = Recording()
+    service = BriefingService(empty_store, embedder=fake_embedder, clock=clock, fetch_policy=LOOPBACK, observer=seen)
+    await service.ingest_url(feed_site.page_url("evacuations"))
+    await service.ingest_url(feed_site.page_url("gone"))
+    service.add_feed(feed_site.feed("/rss.xml", "rss", ["bridges"]))
+    await service.poll_feeds()
+    statuses = [[status for status, _ in h[1]] for h in seen.history if h[0] == "ingested"]
+    assert statuses == [["added"], ["failed"], ["added"]]
+    assert all(claims > 0 for h in seen.history if h[0] == "ingested" for status, claims in h[1] if status == "added")

@@ -26,9 +26,9 @@ def asked(service, monkeypatch) -> list[str]:
     questions: list[str] = []
     real = service.answer
 
-    async def answer(question: str):
+    async def answer(question: str, platform: str = "cli"):
         questions.append(question)
-        return await real(question)
+        return await real(question, platform)
 
     monkeypatch.setattr(service, "answer", answer)
     return questions

@@ -52,9 +52,9 @@ async def test_the_acknowledgement_does_not_wait_for_the_answer(slack, service, 
     gate = asyncio.Event()
     real = service.answer
 
-    async def slow_answer(q):
+    async def slow_answer(q, platform="cli"):
         await gate.wait()
-        return await real(q)
+        return await real(q, platform)
 
     monkeypatch.setattr(service, "answer", slow_answer)
     status, _, acked_at = await slack.command("troop estimates?")

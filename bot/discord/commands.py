@@ -30,7 +30,8 @@ class QuestionCommands:
             ephemeral = self.settings.ephemeral_answers if private is None else private
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
             question = await self.names.plain(question, guild=interaction.guild)
-            await _follow_up(interaction, embeds.answer_embeds(await self.service.answer(question)), ephemeral)
+            answer = await self.service.answer(question, "discord")
+            await _follow_up(interaction, embeds.answer_embeds(answer), ephemeral)
 
         @tree.command(name="brief", description="Today's briefing, optionally on one topic.")
         @app_commands.describe(topic="Only claims about this (suggestions come from the store)")

@@ -77,6 +77,14 @@ class DiscordConnection:
         finally:
             await self.lease.release()
 
+    async def readiness(self) -> str | None:
+        client = self.adapter.client
+        if client.user is None or client.is_closed():
+            return "not logged in"
+        if self.lease.held and not client.is_ready():
+            return "gateway session connecting"
+        return None  # the gateway session is up, or another replica holds it and this one stands by
+
     async def _connect_while_held(self) -> None:
         """The gateway session, for as long as this process can show that it holds the lease."""
         session = asyncio.create_task(self.adapter.client.connect(reconnect=False))

@@ -284,7 +284,7 @@ class BriefingScheduler:
 
     async def _post(self, sub: Subscription, sender: Sender, now: datetime) -> SlotOutcome:
         if sub.kind == "question":
-            answer = await self.service.answer(sub.topic or "")
+            answer = await self.service.answer(sub.topic or "", sub.platform)
             if not answer.answered:
                 return SlotOutcome("skipped", "no answer")
             fingerprint = answer_fingerprint(answer)

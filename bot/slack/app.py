@@ -135,7 +135,7 @@ class SlackAdapter:
             elif not text:
                 await reply.send(blocks.briefing_messages(await self.service.build_briefing()))
             else:
-                answer = await self.service.answer(text)
+                answer = await self.service.answer(text, "slack")
                 await reply.send(blocks.answer_messages(answer, asker=reply.user if reply.response_url else None))
         except SlackApiError as e:
             log.error("Slack API error %s while answering in %s", api_error(e), reply.channel)

@@ -61,6 +61,13 @@ class SlackConnection:
         self.up = True
         await asyncio.Event().wait()  # Slack's client (or aiohttp's server) keeps it up from here
 
+    async def readiness(self) -> str | None:
+        if not self.up:
+            return "not connected"
+        if self._handler is not None and not await self._handler.client.is_connected():
+            return "Socket Mode websocket reconnecting"
+        return None
+
     async def _check_bot_token(self) -> None:
         try:
             await self.adapter.app.client.auth_test()

