@@ -59,19 +59,14 @@ def figures(question: Question, claim: Claim) -> list[Quantity]:
 FigureMatch = dict  # (claim id, index of the quantity) -> how well what it counts matches the question
 
 
-def _window(text: str, q: Quantity, after: int = 40) -> str:
-    """The figure with the words that follow it, up to a clause boundary."""
-    end = q.end + after
-    tail = re.split(r"[,;:.!?()“”\"]", text[q.end:end], maxsplit=1)[0]
-    return (text[q.start:q.end] + tail).strip()
-
-
 def figure_matches(question: Question, claims: list[Claim], embed, w: Weights = WEIGHTS) -> FigureMatch:
     """How well each figure of the measure asked counts what the question asks about: 1.0 when
-    they share a term ("troops" / "North Korean troops"), else the model's cosine of the two
-    phrases ("dockers" / "dockworkers"). Without a model, shared terms only."""
+    they share a term ("troops" / "North Korean troops"), else the model's cosine of the
+    question's focus and the counted noun ("dockers" / "dockworkers"). Each distinct noun is
+    embedded once, at most ``figure_phrases`` of them (the model costs ~1 ms a short phrase).
+    Without a model, shared terms only."""
     out: FigureMatch = {}
-    todo: list[tuple[tuple[str, int], str]] = []
+    nouns: dict[str, list[tuple[str, int]]] = {}
     focus = set(question.focus)
     for claim in claims:
         for i, q in enumerate(claim.quantities):
@@ -79,15 +74,14 @@ def figure_matches(question: Question, claims: list[Claim], embed, w: Weights = 
                 continue
             if not focus or focus & set(terms(q.phrase)):
                 out[(claim.id, i)] = 1.0
-            else:  # the words around the number, and the counted noun alone ("six people presumed dead", "people")
-                todo.append(((claim.id, i), _window(claim.text, q)))
-                if q.counted:
-                    todo.append(((claim.id, i), q.counted.split()[-1]))
-    if todo and embed is not None and question.focus_text:
-        todo = todo[:w.figure_phrases]
-        vecs = embed([question.focus_text] + [text for _, text in todo])
-        for (key, _), sim in zip(todo, vecs[1:] @ vecs[0]):
-            out[key] = max(out.get(key, -1.0), float(sim))
+            elif q.counted:
+                nouns.setdefault(q.counted.split()[-1].lower(), []).append((claim.id, i))
+    if nouns and embed is not None and question.focus_text:
+        todo = list(nouns)[:w.figure_phrases]
+        vecs = embed([question.focus_text] + todo)
+        for noun, sim in zip(todo, vecs[1:] @ vecs[0]):
+            for key in nouns[noun]:
+                out[key] = float(sim)
     return out
 
 
