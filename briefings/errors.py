@@ -23,3 +23,10 @@ class NotAllowed(BriefingError):
 
 class NotFound(BriefingError):
     """What the user named does not exist (a subscription, a document)."""
+
+
+def shown(path: object) -> str:
+    """A file name as every message shows it: quoted and escaped like a Python string literal,
+    so a name holding a newline, a tab, a quote or bytes that are not UTF-8 stays on one line
+    and reads back unambiguously: ``'/tmp/a\\nb.txt'``."""
+    return repr(str(path))
