@@ -28,5 +28,9 @@ class NotFound(BriefingError):
 def shown(path: object) -> str:
     """A file name as every message shows it: quoted and escaped like a Python string literal,
     so a name holding a newline, a tab, a quote or bytes that are not UTF-8 stays on one line
-    and reads back unambiguously: ``'/tmp/a\\nb.txt'``."""
-    return repr(str(path))
+    and reads back unambiguously: ``'/tmp/a\\nb.txt'``. A web address with nothing to escape
+    (no space, no control character) is shown as it is, as the fetch errors show it."""
+    text = str(path)
+    if text.startswith(("http://", "https://")) and text.isprintable() and not any(c.isspace() for c in text):
+        return text
+    return repr(text)

@@ -154,3 +154,13 @@ def test_too_large_and_unreadable(tmp_path):
         read_document(p, max_bytes=100)
     with pytest.raises(BadInput, match="cannot read"):
         read_document(tmp_path / "missing.txt")
+
+
+def test_names_are_shown_quoted_and_web_addresses_as_they_are():
+    from briefings.errors import shown
+
+    assert shown("/tmp/a\nb.txt") == "'/tmp/a\\nb.txt'"
+    assert shown("it's.txt") == '"it\'s.txt"'
+    assert shown(b"\xff.txt".decode("utf-8", "surrogateescape")) == "'\\udcff.txt'"
+    assert shown("https://example.com/a?b=1") == "https://example.com/a?b=1"
+    assert shown("https://example.com/a b") == "'https://example.com/a b'"
