@@ -154,13 +154,18 @@ def _is_url(arg: str) -> bool:
 @click.argument("paths", nargs=-1, required=True)
 @pass_ctx
 def ingest(obj: Context, paths: tuple[str, ...]) -> None:
-    """Add article files (text, Markdown, HTML), folders of them, or web pages (https://...) to the store."""
+    """Add article files (text, Markdown, HTML), folders of them, or web pages (https://...) to the store.
+
+    Each file or page that fails, and each folder, symlink loop or broken link found on the way
+    that cannot be read, gets one line on standard error: the path quoted and escaped as a
+    Python string literal, then the reason. Exit status 1 if anything failed."""
     import asyncio
 
-    from briefings.ingest import expand
+    from briefings.ingest import failed as failed_result
+    from briefings.ingest import walk
 
     urls = [p for p in paths if _is_url(p)]
-    files = list(expand([p for p in paths if not _is_url(p)]))
+    found = list(walk([p for p in paths if not _is_url(p)]))
     service = obj.service
     service.ensure_ready()
     failed = 0
@@ -171,17 +176,18 @@ def ingest(obj: Context, paths: tuple[str, ...]) -> None:
         counts[result.status] = counts.get(result.status, 0) + 1
         if result.status == "failed":
             failed += 1
-            click.echo(f"failed: {result.error}", err=True)
+            # a file's path is already escaped; this keeps any other text on the one line too
+            click.echo("failed: " + (result.error or "").replace("\r", "\\r").replace("\n", "\\n"), err=True)
 
-    show_bar = sys.stderr.isatty() and len(files) > 3
-    bar = click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else nullcontext(files)
+    show_bar = sys.stderr.isatty() and len(found) > 3
+    bar = click.progressbar(found, label="ingesting", file=sys.stderr, show_pos=True) if show_bar else nullcontext(found)
     with bar as items:
-        for path in items:
-            note(service.ingest([path]).results[0])
+        for item in items:
+            note(failed_result(item.path, item.problem) if item.problem else service.ingest([item.path]).results[0])
     for url in urls:
         note(asyncio.run(service.ingest_url(url)))
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files"
-    what = " and ".join(x for x in (f"{len(files)} files" if files or not urls else "",
+    what = " and ".join(x for x in (f"{len(found)} files" if found or not urls else "",
                                      f"{len(urls)} page{'s' if len(urls) != 1 else ''}" if urls else "") if x)
     click.echo(f"{summary} ({what})")
     if failed:

@@ -6,16 +6,21 @@ file replaces its old claims; a bad file is reported and the rest still go in.
 """
 from __future__ import annotations
 
+import errno
 import logging
-from dataclasses import replace
+import os
+import stat
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .embedding import Embedder
-from .errors import BadInput
+from .errors import BadInput, shown
 from .extraction.claims import EXTRACTOR_VERSION, extract_claims
-from .extraction.documents import HTML_SUFFIXES, TEXT_SUFFIXES, RawDocument, from_text, read_document
+from .extraction.documents import HTML_SUFFIXES, TEXT_SUFFIXES, RawDocument, file_kind, from_text, read_document
+from .extraction.limits import MAX_UNBROKEN_CHARS
+from .extraction.segment import longest_unbroken
 from .indexing import index_claims
 from .store.port import ClaimStore
 from .types import Document, IngestReport, IngestResult
@@ -24,18 +29,71 @@ log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = HTML_SUFFIXES | (TEXT_SUFFIXES - {""})
 
 
-def expand(paths: Iterable[str]) -> Iterator[str]:
-    """Files named, and article files (by suffix) inside folders named, in sorted order."""
+@dataclass(frozen=True)
+class Found:
+    """A file to ingest, or (``problem`` set) something found on the way that cannot be read."""
+
+    path: str
+    problem: str | None = None
+
+
+def walk(paths: Iterable[str]) -> Iterator[Found]:
+    """The files named, and the article files (by suffix) inside the folders named, in sorted
+    order, hidden names skipped. Symlinks are followed, except one leading back to a folder
+    being walked (a loop: found by the folder's device and inode). A folder that cannot be
+    listed, a loop, a broken symlink and anything that is not a regular file come back as a
+    ``Found`` with its ``problem``; a file named is returned as it is, for reading to judge."""
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                ):
-                    yield str(f)
+        try:
+            st = os.stat(raw)
+        except OSError:
+            yield Found(raw)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk_folder(raw, {(st.st_dev, st.st_ino): raw})
         else:
-            yield raw
+            yield Found(raw)
+
+
+def _walk_folder(folder: str, ancestors: dict[tuple[int, int], str]) -> Iterator[Found]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        yield Found(folder, f"cannot read this folder ({e.strerror or e})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        article = Path(entry.name).suffix.lower() in ARTICLE_SUFFIXES
+        try:
+            st = os.stat(entry.path)
+        except OSError as e:
+            if article or not Path(entry.name).suffix:  # an article, or maybe a folder
+                if e.errno == errno.ELOOP:
+                    yield Found(entry.path, f"symlink loop ({e.strerror})")
+                elif entry.is_symlink() and e.errno == errno.ENOENT:
+                    yield Found(entry.path, f"broken symlink (to {shown(os.readlink(entry.path))})")
+                else:
+                    yield Found(entry.path, f"cannot read ({e.strerror or e})")
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                yield Found(entry.path, f"symlink loop (leads back to {shown(ancestors[key])}); not followed")
+            else:
+                yield from _walk_folder(entry.path, {**ancestors, key: entry.path})
+        elif article:
+            yield Found(entry.path, None if stat.S_ISREG(st.st_mode) else f"not a regular file ({file_kind(st.st_mode)})")
+
+
+def expand(paths: Iterable[str]) -> Iterator[str]:
+    """The files ``walk`` finds to ingest, without its problems."""
+    return (f.path for f in walk(paths) if f.problem is None)
+
+
+def failed(path: str, reason: str) -> IngestResult:
+    return IngestResult(path=path, status="failed", error=f"{shown(path)}: {reason}")
 
 
 def to_document(raw: RawDocument, now: datetime) -> Document:
@@ -60,16 +118,22 @@ def ingest_file(store: ClaimStore, path: str, *, embedder: Embedder | None, max_
         return IngestResult(path=path, status="failed", error=str(e))
     except Exception as e:  # one broken file must not stop the others
         log.exception("ingest of %s failed", path)
-        return IngestResult(path=path, status="failed", error=f"{path}: could not be ingested ({type(e).__name__}: {e})")
+        return failed(path, f"could not be ingested ({type(e).__name__}: {e})")
 
 
 def ingest_raw(store: ClaimStore, raw: RawDocument, *, source_key: str, embedder: Embedder | None,
                now: datetime | None = None) -> IngestResult:
     if store.document_by_hash(raw.content_hash):
         return IngestResult(path=raw.path, status="unchanged", doc_id=raw.doc_id)
+    start, length = longest_unbroken(raw.text)
+    if length > MAX_UNBROKEN_CHARS:
+        line = raw.text.count("\n", 0, start) + 1
+        raise BadInput(f"{shown(raw.path)}: not prose: {length:,} characters without a sentence end, on line {line} "
+                       f"(at most {MAX_UNBROKEN_CHARS:,})")
     claims = extract_claims(raw)
     if not claims:
-        raise BadInput(f"{raw.path}: no sentences that could be claims (is it an article?)")
+        raise BadInput(f"{shown(raw.path)}: no claims: no sentences that could be claims below the title "
+                       "(statements of five words or more); is it an article?")
     previous = store.document_by_key(source_key)
     indexed, vector = index_claims(claims, raw.title, raw.text, embedder)
     doc = to_document(raw, now or datetime.now(timezone.utc))
@@ -90,8 +154,11 @@ def ingest_paths(
     progress: Callable[[IngestResult], None] | None = None,
 ) -> IngestReport:
     report = IngestReport()
-    for path in expand(paths):
-        result = ingest_file(store, path, embedder=embedder, max_bytes=max_bytes, now=now)
+    for found in walk(paths):
+        if found.problem:
+            result = failed(found.path, found.problem)
+        else:
+            result = ingest_file(store, found.path, embedder=embedder, max_bytes=max_bytes, now=now)
         report.results.append(result)
         if progress:
             progress(result)

@@ -1,4 +1,8 @@
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,7 +84,7 @@ def test_ingest_reports_each_bad_file_and_exits_non_zero(run, tmp_path):
     bad.write_bytes(b"\x00\x01")
     r = run("ingest", str(good), str(bad))
     assert r.exit_code == 1
-    assert f"failed: {bad}: binary file" in r.output
+    assert f"failed: {str(bad)!r}: binary file" in r.output
     assert "1 added, 1 failed (2 files)" in r.output
     again = run("ingest", str(good))
     assert again.exit_code == 0 and "1 unchanged" in again.output
@@ -171,3 +175,54 @@ def test_config_check_names_problems_by_path_without_echoing_secrets(tmp_path, m
 def test_run_without_credentials_says_what_to_set(run):
     r = run("run")
     assert r.exit_code == 1 and "BRIEFBOT_SLACK__BOT_TOKEN" in r.output and "BRIEFBOT_DISCORD__TOKEN" in r.output
+
+
+def can_make_unreadable() -> list[str] | None:
+    """A command prefix under which a chmod 000 file really cannot be read, or None. Root reads
+    anything, except in a user namespace where its own uid is not mapped (``unshare --user``):
+    there the owner's permission bits apply to it."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("unshare") and subprocess.run(["unshare", "--user", "true"]).returncode == 0:
+        return ["unshare", "--user"]
+    return None
+
+
+def test_ingest_process_gives_each_odd_thing_one_line_and_ingests_the_rest(tmp_path, seeded_db):
+    prefix = can_make_unreadable()
+    if prefix is None:
+        pytest.skip("running as root without user namespaces: nothing is unreadable to us")
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(seeded_db, data / "briefbot.sqlite3")
+    arts = tmp_path / "arts"
+    (arts / "locked").mkdir(parents=True)
+    (arts / "a_good.txt").write_text("Port strike\n\nAbout 2,400 dock workers stayed off the job, the port authority said.\n")
+    (arts / "b_utf16.txt").write_bytes("Ferry news\n\nThe ferry to Bréhat will sail again on Monday, the operator said.\n"
+                                       .encode("utf-16"))
+    (arts / "locked" / "c.txt").write_text("Locked\n\nNobody can read this sentence about the harbour today.\n")
+    (arts / "loop").symlink_to(".")
+    (arts / "new\nline.txt").write_bytes(b"\x00\x01")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret\n\nThe mayor said the bridge would reopen in May next year.\n")
+    secret.chmod(0)
+    (arts / "locked").chmod(0)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}, "BRIEFBOT_DATA_DIR": str(data)}
+    try:
+        r = subprocess.run([*prefix, sys.executable, "-m", "bot.cli", "ingest", str(arts), str(secret)], cwd=ROOT,
+                           env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        (arts / "locked").chmod(0o755)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout == "2 added, 4 failed (6 files)\n"
+    assert r.stderr.splitlines() == [
+        f"failed: {str(arts / 'locked')!r}: cannot read this folder (Permission denied)",
+        f"failed: {str(arts / 'loop')!r}: symlink loop (leads back to {str(arts)!r}); not followed",
+        f"failed: {str(arts)!r}"[:-1] + "/new\\nline.txt': binary file, not an article (expected text, Markdown or HTML)",
+        f"failed: {str(secret)!r}: cannot read (Permission denied)",
+    ]
+    listing = subprocess.run([sys.executable, "-m", "bot.cli", "sources", "--json"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+    docs = {d["title"]: d for d in json.loads(listing.stdout)}
+    assert docs["Port strike"]["claims"] == 1 and docs["Ferry news"]["claims"] == 1
+    assert "Locked" not in docs and "Secret" not in docs and len(docs) == 7

@@ -1,9 +1,12 @@
+import codecs
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from briefings.extraction.documents import from_text, read_document
+from briefings.extraction.documents import cap_title, from_text, read_document
+from briefings.extraction.limits import MAX_TITLE_CHARS
 from briefings.errors import BadInput
 from briefings.extraction.claims import extract_claims
 from briefings.extraction.segment import paragraphs, sentences
@@ -85,7 +88,9 @@ def test_html_article_main_text_and_metadata():
         (b"", "empty file"),
         (b"   \n\t\n", "empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-        ("Caf\u00e9 news\n\nThe caf\u00e9 opened.".encode("latin-1"), "not UTF-8"),
+        (b"Title\n\n" + bytes(range(0x80, 0x100)), "not text in UTF-8"),
+        ("Bridge news\n\nThe bridge reopened.".encode("utf-16-le"), "binary file"),  # UTF-16 needs its mark
+        (codecs.BOM_UTF16_LE + b"T\x00i\x00\x00", "starts with a UTF-16 byte-order mark but is not UTF-16"),
     ],
 )
 def test_bad_input_says_why(tmp_path, content, reason):
@@ -93,7 +98,53 @@ def test_bad_input_says_why(tmp_path, content, reason):
     p.write_bytes(content)
     with pytest.raises(BadInput, match=reason) as e:
         read_document(p)
-    assert str(p) in str(e.value)
+    assert str(e.value).startswith(f"{str(p)!r}: ")
+
+
+ARTICLE = "Café news\n\nThe café on the square reopened on Monday, its owner said.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32", "cp1252"])
+def test_text_is_decoded_by_its_byte_order_mark_else_utf8_else_the_detected_encoding(tmp_path, encoding):
+    p = tmp_path / "a.txt"
+    data = ARTICLE.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    p.write_bytes(data)
+    doc = read_document(p)
+    assert doc.text == ARTICLE and doc.title == "Café news"
+    assert [c.text for c in extract_claims(doc)] == ["The café on the square reopened on Monday, its owner said."]
+
+
+def test_a_fifo_or_a_symlink_loop_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(BadInput, match=r"not a regular file \(a FIFO\)"):
+        read_document(fifo)  # opened without blocking: no writer needed
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    with pytest.raises(BadInput, match="symlink loop"):
+        read_document(loop)
+
+
+def test_a_name_with_a_newline_is_quoted_on_one_line(tmp_path):
+    p = tmp_path / "two\nlines.txt"
+    p.write_bytes(b"\x00binary")
+    with pytest.raises(BadInput) as e:
+        read_document(p)
+    assert str(e.value) == repr(str(p)) + ": binary file, not an article (expected text, Markdown or HTML)"
+    assert "\n" not in str(e.value) and "two\\nlines.txt" in str(e.value)
+
+
+def test_titles_are_capped_at_a_word_boundary():
+    assert cap_title("one two three four", 12) == "one two…"
+    assert cap_title("one two three", 13) == "one two three"
+    assert cap_title("onetwothreefour five", 12) == "onetwothree…"  # no space in the second half: hard cut
+    assert cap_title("one two, three", 10) == "one two…"  # no dangling comma
+    long = "word " * 1000 + "\n\nThe council said the bridge would reopen in May.\n"
+    doc = from_text("a.txt", long)
+    assert len(doc.title) == MAX_TITLE_CHARS == 200 and doc.title.endswith("word…")
+    assert doc.text == long  # the text keeps the whole line
 
 
 def test_too_large_and_unreadable(tmp_path):
@@ -103,3 +154,13 @@ def test_too_large_and_unreadable(tmp_path):
         read_document(p, max_bytes=100)
     with pytest.raises(BadInput, match="cannot read"):
         read_document(tmp_path / "missing.txt")
+
+
+def test_names_are_shown_quoted_and_web_addresses_as_they_are():
+    from briefings.errors import shown
+
+    assert shown("/tmp/a\nb.txt") == "'/tmp/a\\nb.txt'"
+    assert shown("it's.txt") == '"it\'s.txt"'
+    assert shown(b"\xff.txt".decode("utf-8", "surrogateescape")) == "'\\udcff.txt'"
+    assert shown("https://example.com/a?b=1") == "https://example.com/a?b=1"
+    assert shown("https://example.com/a b") == "'https://example.com/a b'"

@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 
@@ -67,12 +68,12 @@ def test_bad_files_are_reported_and_the_rest_go_in(empty_store, tmp_path):
     empty = write(tmp_path, "empty.txt", "")
     binary = tmp_path / "img.txt"
     binary.write_bytes(b"\x00\x01\x02binary")
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\u00e9\n\nThe caf\u00e9 opened today in town.".encode("latin-1"))
-    report = ingest_paths(empty_store, [empty, str(binary), good, str(latin), str(tmp_path / "nope.txt")])
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"Title\n\n" + bytes(range(0x80, 0x100)))  # no encoding makes sense of it
+    report = ingest_paths(empty_store, [empty, str(binary), good, str(junk), str(tmp_path / "nope.txt")])
     assert [r.status for r in report.results] == ["failed", "failed", "added", "failed", "failed"]
     for r in report.failed:
-        assert r.path in r.error
+        assert r.error.startswith(repr(r.path) + ": ")
     assert counts(empty_store) == (1, 2)
 
 
@@ -192,3 +193,84 @@ def test_a_store_made_without_the_model_gets_vectors_when_it_is_back(empty_store
     assert refresh_stale(empty_store, model.name, lambda: model) == 1
     assert all(i.vector is not None for i in empty_store.claims_of([empty_store.documents()[0].id]))
     assert refresh_stale(empty_store, model.name, lambda: model) == 0
+
+
+def test_everything_a_folder_walk_cannot_use_gets_one_failure_and_the_rest_go_in(empty_store, tmp_path, monkeypatch):
+    top = tmp_path / "in"
+    (top / "sub" / "deeper").mkdir(parents=True)
+    (top / "locked").mkdir()
+    write(top, "a.txt", ARTICLE)
+    write(top / "sub" / "deeper", "b.md", ARTICLE.replace("2,400", "2,500"))
+    write(top / "locked", "c.txt", ARTICLE.replace("2,400", "2,600"))
+    (top / "sub" / "deeper" / "up").symlink_to("../..")  # a loop back to the top
+    (top / "self.txt").symlink_to("self.txt")  # a symlink loop to itself
+    (top / "gone.txt").symlink_to("nowhere.txt")
+    (top / "gone.json").symlink_to("nowhere.json")  # not an article by its name: not ours to report
+    os.mkfifo(top / "pipe.txt")
+    (top / "two\nlines.txt").write_bytes(b"\x00")
+    (top / "linked").symlink_to(top / "sub" / "deeper")  # a folder reached by a symlink is walked
+    real_scandir = os.scandir
+
+    def scandir(path):  # as a non-root user sees a chmod 000 folder (root reads it anyway)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(ingest_module.os, "scandir", scandir)
+    report = ingest_paths(empty_store, [str(top)])
+    got = [(Path(r.path).relative_to(top).as_posix(), r.status, r.error) for r in report.results]
+    q = lambda name: repr(str(top / name))  # noqa: E731
+    top_q = repr(str(top))
+    assert got == [
+        ("a.txt", "added", None),
+        ("gone.txt", "failed", f"{q('gone.txt')}: broken symlink (to 'nowhere.txt')"),
+        ("linked/b.md", "added", None),
+        ("linked/up", "failed", f"{q('linked/up')}: symlink loop (leads back to {top_q}); not followed"),
+        ("locked", "failed", f"{q('locked')}: cannot read this folder (Permission denied)"),
+        ("pipe.txt", "failed", f"{q('pipe.txt')}: not a regular file (a FIFO)"),
+        ("self.txt", "failed", f"{q('self.txt')}: symlink loop (Too many levels of symbolic links)"),
+        ("sub/deeper/b.md", "unchanged", None),  # the same file as linked/b.md
+        ("sub/deeper/up", "failed", f"{q('sub/deeper/up')}: symlink loop (leads back to {top_q}); not followed"),
+        ("two\nlines.txt", "failed",
+         f"{q('two' + chr(10) + 'lines.txt')}: binary file, not an article (expected text, Markdown or HTML)"),
+    ]
+    assert all("\n" not in r.error for r in report.failed)
+    assert counts(empty_store) == (2, 4)
+
+
+def test_five_megabytes_without_a_full_stop_are_refused_with_the_reason_and_fast(empty_store, tmp_path):
+    words = " ".join(["harbour", "workers", "council", "bridge", "vote"] * 200_000)[:4_999_000]
+    alone = tmp_path / "alone.txt"
+    alone.write_text(words)
+    titled = tmp_path / "titled.txt"
+    titled.write_text("Port news\n\n" + words[:4_990_000] + "\n")
+    start = time.monotonic()
+    report = ingest_paths(empty_store, [str(alone), str(titled), write(tmp_path, "good.txt", ARTICLE)])
+    assert time.monotonic() - start < 20  # refused before extraction (today's code took ~50 s on the second)
+    assert [(r.status, r.claims, r.error) for r in report.results] == [
+        ("failed", 0, f"{str(alone)!r}: not prose: 4,999,000 characters without a sentence end, on line 1 (at most 5,000)"),
+        ("failed", 0, f"{str(titled)!r}: not prose: 4,990,000 characters without a sentence end, on line 3 (at most 5,000)"),
+        ("added", 2, None),
+    ]
+    assert counts(empty_store) == (1, 2)
+    assert max(len(d.title) for d in empty_store.documents()) < 200
+
+
+def test_a_long_title_is_stored_capped_and_claims_stay_bounded(empty_store, tmp_path):
+    title = "Port strike " + "and more words about the port " * 100  # 3,000 characters, no full stop
+    body = "The union said " + ", and then ".join(f"{i} more workers joined" for i in range(150)) + ".\n"
+    report = ingest_paths(empty_store, [write(tmp_path, "t.txt", title + "\n\n" + ARTICLE.split("\n", 1)[1] + body)])
+    assert report.results[0].status == "added"
+    [doc] = empty_store.documents()
+    assert 100 < len(doc.title) <= 200 and doc.title.startswith("Port strike and more") and doc.title.endswith("…")
+    texts = [i.claim.text for i in empty_store.claims_of([doc.id])]
+    assert max(len(t) for t in texts) <= 1200 and sum(len(t) > 1000 for t in texts) >= 2
+    assert any(t.endswith(",") for t in texts)  # cut after a comma, not inside a word
+
+
+def test_a_document_that_yields_no_claims_fails_saying_why(empty_store, tmp_path):
+    report = ingest_paths(empty_store, [write(tmp_path, "q.txt", "Questions\n\nWho knew? Why now? What next?\n")])
+    assert [(r.status, r.error) for r in report.results] == [
+        ("failed", f"{str(tmp_path / 'q.txt')!r}: no claims: no sentences that could be claims below the title "
+                   "(statements of five words or more); is it an article?")]
+    assert counts(empty_store) == (0, 0)

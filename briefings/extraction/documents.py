@@ -6,13 +6,18 @@ the main text and the metadata. Bad input raises ``BadInput`` with the reason.
 """
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ..errors import BadInput
+from ..errors import BadInput, shown
+from .limits import MAX_TITLE_CHARS
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
@@ -70,41 +75,105 @@ def parse_date(value: str) -> date | None:
     return parsed.date() if parsed else None
 
 
-def decode(path: Path, data: bytes, max_bytes: int) -> str:
+# Byte-order marks, longest first: a UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+_BINARY = "binary file, not an article (expected text, Markdown or HTML)"
+
+
+def decode(path: str | Path, data: bytes, max_bytes: int) -> str:
+    """The text of an article file's bytes: by its byte-order mark (UTF-8, UTF-16, UTF-32), else
+    UTF-8, else the encoding charset-normalizer finds (cp1252, latin-1, cp1251, ...). NUL bytes
+    without a mark, or bytes no encoding makes sense of, are a binary file."""
+    name = shown(path)
     if len(data) > max_bytes:
-        raise BadInput(f"{path}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
-    if not data.strip():
-        raise BadInput(f"{path}: empty file")
-    if b"\x00" in data[:8192]:
-        raise BadInput(f"{path}: binary file, not an article (expected text, Markdown or HTML)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise BadInput(f"{path}: not UTF-8 text (byte {e.start}); convert it with iconv first") from None
-    control = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-    if control > 8:
-        raise BadInput(f"{path}: binary file, not an article (expected text, Markdown or HTML)")
+        raise BadInput(f"{name}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as e:
+                raise BadInput(f"{name}: starts with a {label} byte-order mark but is not {label} text "
+                               f"(byte {e.start + len(bom)})") from None
+            break
+    else:
+        if b"\x00" in data:
+            raise BadInput(f"{name}: {_BINARY}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            text = _detected(data)
+            if text is None:
+                raise BadInput(f"{name}: not text in UTF-8 (byte {e.start}) or any encoding charset-normalizer "
+                               "recognises; convert it with iconv first") from None
     if not text.strip():
-        raise BadInput(f"{path}: empty file")
+        raise BadInput(f"{name}: empty file")
+    control = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+    if control > 8 or "\x00" in text:
+        raise BadInput(f"{name}: {_BINARY}")
     return text
+
+
+def _detected(data: bytes) -> str | None:
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding.startswith(("utf_16", "utf_32")):  # those only with their mark
+        return None
+    return str(best)
+
+
+def file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a file"
+
+
+def read_bytes(path: str | Path, max_bytes: int) -> bytes:
+    """A regular file's bytes; ``BadInput`` for anything else. Opened without blocking and
+    checked after opening, so a FIFO cannot hang ingest and a swapped file cannot slip by."""
+    name = shown(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise BadInput(f"{name}: symlink loop ({e.strerror})") from None
+        raise BadInput(f"{name}: cannot read ({e.strerror or e})") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise BadInput(f"{name}: not a regular file ({file_kind(st.st_mode)})")
+        if st.st_size > max_bytes:
+            raise BadInput(f"{name}: too large ({st.st_size:,} bytes; the limit is {max_bytes:,})")
+        try:
+            return f.read(max_bytes + 1)
+        except OSError as e:
+            raise BadInput(f"{name}: cannot read ({e.strerror or e})") from None
 
 
 def read_document(path: str | Path, max_bytes: int = 5_000_000) -> RawDocument:
     """Read one article file; raise ``BadInput`` saying why it cannot be used."""
     p = Path(path)
-    try:
-        if p.stat().st_size > max_bytes:
-            raise BadInput(f"{path}: too large ({p.stat().st_size:,} bytes; the limit is {max_bytes:,})")
-        data = p.read_bytes()
-    except BadInput:
-        raise
-    except OSError as e:
-        raise BadInput(f"{path}: cannot read ({e.strerror or e})") from None
-    text = decode(p, data, max_bytes)
+    text = decode(path, read_bytes(path, max_bytes), max_bytes)
     head = text.lstrip()[:500].lower()
     if p.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         return from_html(str(path), text)
     return from_text(str(path), text)
+
+
+def cap_title(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``title`` if it fits in ``limit`` characters, else cut at the last space that leaves at
+    least half of it, with "…" (which counts towards the limit)."""
+    if len(title) <= limit:
+        return title
+    cut = title.rfind(" ", 0, limit)
+    head = title[:cut] if cut >= limit // 2 else title[:limit - 1]
+    return head.rstrip(" ,;:-–—") + "…"
 
 
 def from_text(path: str, text: str) -> RawDocument:
@@ -159,7 +228,7 @@ def from_text(path: str, text: str) -> RawDocument:
                 meta.setdefault("outlet", outlet.strip().rstrip("."))
             s = body_start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
             bio_span = (s, s + len(line))
-    return RawDocument(path=path, text=text, title=title or Path(path).stem, body_start=body_start,
+    return RawDocument(path=path, text=text, title=cap_title(title or Path(path).stem), body_start=body_start,
                        opinion=opinion, bio_span=bio_span, **meta)  # type: ignore[arg-type]
 
 
@@ -169,11 +238,11 @@ def from_html(path: str, html: str) -> RawDocument:
 
     result = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
     if result is None:
-        raise BadInput(f"{path}: no article text found in this HTML page")
+        raise BadInput(f"{shown(path)}: no article text found in this HTML page")
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     body = (data.get("text") or "").strip()
     if not body:
-        raise BadInput(f"{path}: no article text found in this HTML page")
+        raise BadInput(f"{shown(path)}: no article text found in this HTML page")
     title = (data.get("title") or "").strip()
     repeated = title and body.splitlines()[0].strip() == title
     text = f"{title}\n\n{body}\n" if title and not repeated else body + "\n"

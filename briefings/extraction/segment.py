@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .limits import MAX_CLAIM_CHARS, MAX_SENTENCE_CHARS
+
 # Page furniture: whole lines, or runs inside a line, that are not the article.
 FURNITURE = re.compile(
     r"(?:skip advert(?:isement)?|advertisement|share this (?:post|article|story)|post comment|"
@@ -88,24 +90,60 @@ def _segmenter():  # building pysbd's rule set is the slow part; do it once
     return pysbd.Segmenter(language="en", clean=False)
 
 
-MAX_SENTENCE_CHARS = 1200  # longer runs without a full stop are cut at a space
 _CLOCK = re.compile(r"\b[ap]\.m\.$", re.I)
 _CONTINUES = re.compile(
     r"^(?:[a-z0-9(]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\w*\b)"
 )
+_CLAUSE_BREAKS = ("; ", ": ", " — ", " – ", ", ")
+# Where a sentence may end: . ! ? … (and closing quotes or brackets) before a space, or a line break.
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?:\s+|$)|\n")
+
+
+def split_long(piece: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """``piece`` in parts of at most ``limit`` characters, each cut after the last clause break
+    ("; ", ": ", " — ", ", ") in the second half of the part, else at the last space there, else
+    hard at the limit. Concatenated, the parts are ``piece`` again."""
+    out = []
+    while len(piece) > limit:
+        window = piece[:limit]
+        cut = max((window.rfind(b) + len(b) - 1 for b in _CLAUSE_BREAKS), default=-1)
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit
+        out.append(piece[:cut])
+        piece = piece[cut:]
+    out.append(piece)
+    return out
+
+
+def longest_unbroken(text: str) -> tuple[int, int]:
+    """(start, length) of the longest run of ``text`` with no sentence end and no line break."""
+    best, pos = (0, 0), 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() - pos > best[1]:
+            best = (pos, m.start() - pos)
+        pos = m.end()
+    if len(text) - pos > best[1]:
+        best = (pos, len(text) - pos)
+    return best
+
+
+def _blocks(body: str, size: int) -> list[str]:
+    """A huge paragraph in blocks of about ``size`` characters, cut only at sentence ends, so
+    that pysbd (slow on huge runs) gets each block on its own."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(body):
+        if m.end() - start >= size:
+            out.append(body[start:m.end()])
+            start = m.end()
+    out.append(body[start:])
+    return out
 
 
 def _pieces(text: str) -> list[str]:
-    """pysbd's sentences, cut further at spaces when one runs past ``MAX_SENTENCE_CHARS``."""
-    out = []
-    for piece in _segmenter().segment(text):
-        while len(piece) > MAX_SENTENCE_CHARS:
-            cut = piece.rfind(" ", 0, MAX_SENTENCE_CHARS)
-            cut = cut if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
-            out.append(piece[:cut])
-            piece = piece[cut:]
-        out.append(piece)
-    return out
+    """pysbd's sentences, each longer than ``MAX_SENTENCE_CHARS`` split by ``split_long``."""
+    return [part for piece in _segmenter().segment(text) for part in split_long(piece)]
 
 
 def sentences(text: str, para: Span) -> list[Span]:
@@ -116,10 +154,8 @@ def sentences(text: str, para: Span) -> list[Span]:
     out: list[Span] = []
     cursor = para.start
     body = text[para.start:para.end]
-    if len(body) > MAX_SENTENCE_CHARS * 50:  # pysbd is slow on huge runs; cut them first
-        pieces = [body[i:i + MAX_SENTENCE_CHARS] for i in range(0, len(body), MAX_SENTENCE_CHARS)]
-    else:
-        pieces = _pieces(body)
+    blocks = _blocks(body, MAX_SENTENCE_CHARS * 50) if len(body) > MAX_SENTENCE_CHARS * 50 else [body]
+    pieces = [piece for block in blocks for piece in _pieces(block)]
     for piece in pieces:
         piece = piece.strip()
         if not piece:
@@ -160,13 +196,16 @@ def units(text: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     depth, run = 0, 0
     for span in spans:
-        if depth and out and run < MAX_QUOTE_SENTENCES:
+        open_quote = depth and out and run < MAX_QUOTE_SENTENCES
+        if open_quote and span.end - out[-1].start <= MAX_CLAIM_CHARS:
             prev = out.pop()
             out.append(Span(prev.start, span.end, text[prev.start:span.end]))
             run += 1
         else:
             out.append(span)
-            depth, run = 0, 1
+            run = 1
+            if not open_quote:  # a quotation only cut by the length cap is still open
+                depth = 0
         depth = _quote_depth(span.text, depth)
     return out
 
