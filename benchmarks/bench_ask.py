@@ -132,6 +132,41 @@ def bench_ask(store, model, qs: list[str]) -> dict[str, float]:
     return summary([timed(lambda q=q: answer_question(store, model, q)) for q in qs], qs)
 
 
+class Timed:
+    """A store that adds up the time each of its methods takes (``--profile``)."""
+
+    def __init__(self, store):
+        self.store, self.ms = store, {}
+
+    def __getattr__(self, name):
+        fn = getattr(self.store, name)
+        if not callable(fn):
+            return fn
+
+        def timed_call(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                calls, ms = self.ms.get(name, (0, 0.0))
+                self.ms[name] = (calls + 1, ms + (time.perf_counter() - t) * 1000)
+        return timed_call
+
+
+def profile(name: str, store, model, qs: list[str]) -> None:
+    """Where the time of ``ask`` goes, per store method: calls and ms per question, averaged."""
+    from briefings.answering.answer import answer_question
+
+    timed_store = Timed(store)
+    t = time.perf_counter()
+    for q in qs:
+        answer_question(timed_store, model, q)
+    total = (time.perf_counter() - t) * 1000 / len(qs)
+    print(f"\n{name}: {total:.1f} ms a question on average, of which in the store:")
+    for method, (calls, ms) in sorted(timed_store.ms.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {method:20} {calls / len(qs):5.1f} calls {ms / len(qs):7.1f} ms")
+
+
 def bench_tantivy(index, qs: list[str]) -> dict[str, float]:
     import re
 
@@ -238,6 +273,7 @@ def main(argv=None) -> int:
     ap.add_argument("--build-only", choices=["sqlite", "postgres"],
                     help="only build (or find) that backend's store and stop: the two builds can run at once")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="also show where ask spends its time, per store method")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bot.settings import default_model_dir
@@ -263,9 +299,14 @@ def main(argv=None) -> int:
 
     index = tantivy.Index.open(str(tv))
     rows = {"tantivy BM25 top-10": bench_tantivy(index, qs), "briefbot ask (SQLite)": bench_ask(store, model, qs)}
-    store.close()
     if pg is not None:
         rows["briefbot ask (PostgreSQL)"] = bench_ask(pg, model, qs)
+    if args.profile:
+        profile("SQLite", store, model, qs)
+        if pg is not None:
+            profile("PostgreSQL", pg, model, qs)
+    store.close()
+    if pg is not None:
         pg.close()
     base, slow = rows["tantivy BM25 top-10"], {}
     print(f"\nask over {n:,} claims, {len(qs)} questions (median of 3 runs each; p50/p95/max over questions):")
