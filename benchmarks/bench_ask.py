@@ -167,17 +167,21 @@ class Timed:
 
 
 def profile(name: str, store, model, qs: list[str]) -> None:
-    """Where the time of ``ask`` goes, per store method: calls and ms per question, averaged."""
+    """Where the time of ``ask`` goes: embedding the question, and each store method (calls and
+    ms per question, averaged); the rest is ranking, selection and composition in Python."""
     from briefings.answering.answer import answer_question
 
-    timed_store = Timed(store)
+    timed_store, timed_model = Timed(store), Timed(model)
     t = time.perf_counter()
     for q in qs:
-        answer_question(timed_store, model, q)
+        answer_question(timed_store, timed_model, q)
     total = (time.perf_counter() - t) * 1000 / len(qs)
-    print(f"\n{name}: {total:.1f} ms a question on average, of which in the store:")
-    for method, (calls, ms) in sorted(timed_store.ms.items(), key=lambda kv: -kv[1][1]):
-        print(f"  {method:20} {calls / len(qs):5.1f} calls {ms / len(qs):7.1f} ms")
+    print(f"\n{name}: {total:.1f} ms a question on average, of which:")
+    parts = [(f"model.{m}", v) for m, v in timed_model.ms.items()] + [(f"store.{m}", v) for m, v in timed_store.ms.items()]
+    for method, (calls, ms) in sorted(parts, key=lambda kv: -kv[1][1]):
+        print(f"  {method:24} {calls / len(qs):5.1f} calls {ms / len(qs):7.1f} ms")
+    rest = total - sum(ms for _, (_, ms) in parts) / len(qs)
+    print(f"  {'the rest (Python)':24} {'':11} {rest:7.1f} ms")
 
 
 def tantivy_top10(index):
