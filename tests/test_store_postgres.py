@@ -193,3 +193,12 @@ def test_the_planner_knows_rare_terms_from_common_ones(postgres_url):
         target = conn.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'claims'::regclass"
                               " AND attname = 'tsv'").fetchone()[0]
     assert target == 1000
+
+
+def test_few_matches_are_read_from_the_postings_and_many_by_walking_newest_first():
+    from briefings.store.postgres.store import read_postings
+
+    # 10^6 claims, 150 wanted: the walk reads 10^6 * 150 / matches rows at 0.4 the cost of each match
+    assert read_postings(3_000, 1_000_000, 150)  # the walk: 50,000 rows; the postings: 3,000
+    assert not read_postings(20_000, 1_000_000, 150)  # the walk: 7,500 rows
+    assert read_postings(40, 1_000_000, 150)
