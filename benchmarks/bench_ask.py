@@ -2,8 +2,13 @@
 on the same data in the same run, reported as ratios.
 
     python -m benchmarks.bench_ask                      # 10^5 claims (a couple of minutes)
-    python -m benchmarks.bench_ask --claims 1000000     # 10^6 (about half an hour to build)
+    python -m benchmarks.bench_ask --claims 1000000     # 10^6 (15-20 minutes to build each backend here)
     python -m benchmarks.bench_ask --database-url postgresql://postgres@127.0.0.1/test  # PostgreSQL too
+
+    # build the 10^6 stores of both backends at once (each is cached once finished), then measure
+    python -m benchmarks.bench_ask --claims 1000000 --build-only sqlite &
+    python -m benchmarks.bench_ask --claims 1000000 --build-only postgres --database-url postgresql://...
+    python -m benchmarks.bench_ask --claims 1000000 --database-url postgresql://...
 
 Ask: the whole ``answer_question`` path (embedding the question with the real model,
 retrieval from both sides, ranking, selection, composition) over a store of N generated claims
@@ -12,14 +17,19 @@ article). Claim vectors are random (the model is too slow to embed 10^6 sentence
 cost the same to store, fetch and score. Baseline: a tantivy BM25 top-10 query over the same
 sentences (the question's words OR-ed, English stemming), the fastest lexical search one could
 use instead. Questions: every question of the development sets (ours and the shared ones).
-Each question runs three times; its time is the median; p50/p95/max are over questions.
+Each question runs three times on each contender in turn (tantivy, SQLite, PostgreSQL), so a
+change in the machine's load falls on all alike; its time is the median of its three; p50/p95/max
+are over questions. ``--profile`` adds where ask spends its time, per store method.
 
 Ingest: real articles (every development corpus) through briefbot's ingest, with extraction
-and embeddings, in claims per second; baseline: inserting the same claims' sentences into a
-bare FTS5 table.
+and embeddings (the real model), in claims per second, into a new store of each backend (and
+into SQLite without embeddings, to show what they cost); baseline: inserting the same claims'
+sentences into a bare FTS5 table. Best of two rounds taken in turn, after a warm-up.
 
-Stores are kept in benchmarks/out/bench (keyed by the claim count) so runs after the first only
-measure.
+Stores are kept (SQLite and tantivy in benchmarks/out/bench, PostgreSQL in schema bench_<N>),
+keyed by the claim count and marked finished only at the end of their build, so runs after the
+first only measure. Ingest runs on each backend the run measures (PostgreSQL: a new schema,
+dropped afterwards); the bare FTS5 baseline is the same for both.
 """
 from __future__ import annotations
 
@@ -110,119 +120,263 @@ def timed(fn, repeats: int = 3) -> float:
     return statistics.median(times) * 1000
 
 
-def summary(ms: list[float]) -> dict[str, float]:
+def summary(ms: list[float], qs: list[str]) -> dict:
+    """p50/p95/max of per-question times, how many took over 100 ms, and the slowest five."""
+    slowest = sorted(zip(qs, ms), key=lambda x: -x[1])[:5]
     ms = sorted(ms)
-    return {"p50": ms[len(ms) // 2], "p95": ms[min(len(ms) - 1, int(len(ms) * 0.95))], "max": ms[-1]}
+    return {"p50": ms[len(ms) // 2], "p95": ms[min(len(ms) - 1, int(len(ms) * 0.95))], "max": ms[-1],
+            "over_100": sum(m > 100 for m in ms), "slowest": slowest}
 
 
-def bench_ask(store, model, qs: list[str]) -> dict[str, float]:
+def asker(store, model):
+    """``ask`` on a store, as a function of the question (warmed up: document vectors loaded)."""
     from briefings.answering.answer import answer_question
 
     answer_question(store, model, "warm up the caches?")
-    return summary([timed(lambda q=q: answer_question(store, model, q)) for q in qs])
+    return lambda q: answer_question(store, model, q)
 
 
-def bench_tantivy(index, qs: list[str]) -> dict[str, float]:
+def bench_side_by_side(contenders: dict, qs: list[str]) -> dict[str, dict]:
+    """Each question on each contender in turn (so a change in the machine's load falls on all alike)."""
+    ms: dict[str, list[float]] = {name: [] for name in contenders}
+    for q in qs:
+        for name, fn in contenders.items():
+            ms[name].append(timed(lambda: fn(q)))
+    return {name: summary(times, qs) for name, times in ms.items()}
+
+
+class Timed:
+    """A store that adds up the time each of its methods takes (``--profile``)."""
+
+    def __init__(self, store):
+        self.store, self.ms = store, {}
+
+    def __getattr__(self, name):
+        fn = getattr(self.store, name)
+        if not callable(fn):
+            return fn
+
+        def timed_call(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                calls, ms = self.ms.get(name, (0, 0.0))
+                self.ms[name] = (calls + 1, ms + (time.perf_counter() - t) * 1000)
+        return timed_call
+
+
+def profile(name: str, store, model, qs: list[str]) -> None:
+    """Where the time of ``ask`` goes: embedding the question, and each store method (calls and
+    ms per question, averaged); the rest is ranking, selection and composition in Python."""
+    from briefings.answering.answer import answer_question
+
+    timed_store, timed_model = Timed(store), Timed(model)
+    t = time.perf_counter()
+    for q in qs:
+        answer_question(timed_store, timed_model, q)
+    total = (time.perf_counter() - t) * 1000 / len(qs)
+    print(f"\n{name}: {total:.1f} ms a question on average, of which:")
+    parts = [(f"model.{m}", v) for m, v in timed_model.ms.items()] + [(f"store.{m}", v) for m, v in timed_store.ms.items()]
+    for method, (calls, ms) in sorted(parts, key=lambda kv: -kv[1][1]):
+        print(f"  {method:24} {calls / len(qs):5.1f} calls {ms / len(qs):7.1f} ms")
+    rest = total - sum(ms for _, (_, ms) in parts) / len(qs)
+    print(f"  {'the rest (Python)':24} {'':11} {rest:7.1f} ms")
+
+
+def tantivy_top10(index):
+    """The baseline as a function of the question: its words OR-ed, BM25, top 10."""
     import re
 
     searcher = index.searcher()
-    parsed = []
-    for q in qs:
+
+    def search(q: str):
         words = " ".join(re.findall(r"[A-Za-z0-9]+", q)) or "nothing"
-        parsed.append(index.parse_query(words, ["text"]))
-    return summary([timed(lambda p=p: searcher.search(p, 10).hits) for p in parsed])
+        return searcher.search(index.parse_query(words, ["text"]), 10).hits
+    return search
 
 
-def bench_ingest(model) -> dict[str, float]:
-    """Real articles through briefbot's ingest (extraction, embeddings, store), against a bare FTS5 insert."""
+def ingest_files() -> list[Path]:
+    """Every development corpus: real articles."""
     from benchmarks.evaluate import SHARED, SETS
-    from briefings.ingest import expand, ingest_paths
-    from briefings.store.sqlite import SQLiteStore
+    from briefings.ingest import expand
 
     folders = [SHARED / "seeds", SHARED / "eval" / "key-bridge-collapse", *sorted(p for p in SETS.iterdir() if p.is_dir())]
-    files = [f for folder in folders for f in expand([str(folder)])]
+    return [f for folder in folders for f in expand([str(folder)])]
+
+
+def ingest_once(files: list[Path], model, database_url: str | None = None) -> tuple[int, int, float, list[str]]:
+    """Real articles through briefbot's ingest (extraction, embeddings if ``model``, store) into a
+    new SQLite store, or a new schema of ``database_url``: (articles, claims, seconds, sentences)."""
+    from briefings.ingest import ingest_paths
+    from briefings.store.postgres import PostgresStore, create_schema, drop_schema
+    from briefings.store.sqlite import SQLiteStore
+
     tmp = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
+    schema = f"bench_ingest_{tmp.name[-8:].lower()}"
     try:
-        store = SQLiteStore(tmp / "ingest.sqlite3")
+        store = PostgresStore(create_schema(database_url, schema)) if database_url else SQLiteStore(tmp / "i.sqlite3")
         started = time.perf_counter()
         report = ingest_paths(store, files, embedder=model)
         seconds = time.perf_counter() - started
         claims = [i.claim.text for i in store.claims_of([d.id for d in store.documents()], with_vectors=False)]
         store.close()
+    finally:
+        if database_url:
+            drop_schema(database_url, schema)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return len(report.results), len(claims), seconds, claims
+
+
+def bare_fts5(sentences: list[str]) -> float:
+    """Seconds to insert the sentences into a bare FTS5 table, in one transaction."""
+    tmp = Path(tempfile.mkdtemp(prefix="briefbot-bench-"))
+    try:
         bare = sqlite3.connect(tmp / "bare.sqlite3", isolation_level=None)
         bare.execute("CREATE VIRTUAL TABLE bare USING fts5(text, tokenize='porter unicode61')")
         started = time.perf_counter()
         bare.execute("BEGIN")
-        bare.executemany("INSERT INTO bare(text) VALUES (?)", [(c,) for c in claims])
+        bare.executemany("INSERT INTO bare(text) VALUES (?)", [(c,) for c in sentences])
         bare.execute("COMMIT")
-        bare_seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
         bare.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"articles": len(report.results), "claims": len(claims), "claims_per_s": len(claims) / seconds,
-            "bare_claims_per_s": len(claims) / bare_seconds}
+    return seconds
+
+
+def bench_ingest(model, database_url: str | None, rounds: int = 2) -> None:
+    """Ingest of real articles on each backend (and on SQLite without embeddings, to show what
+    they cost) against a bare FTS5 insert of the same sentences: the best of ``rounds``, taken
+    in turn, after one warm-up ingest (the first loads the date parser and other lazy imports)."""
+    files = ingest_files()
+    ingest_once(files[:3], model)
+    runs = {"SQLite, with embeddings": (model, None), "SQLite, without embeddings": (None, None)}
+    if database_url:
+        runs["PostgreSQL, with embeddings"] = (model, database_url)
+    best: dict[str, float] = {}
+    articles = claims = 0
+    sentences: list[str] = []
+    for _ in range(rounds):
+        for name, (embedder, url) in runs.items():
+            articles, claims, seconds, sentences = ingest_once(files, embedder, url)
+            best[name] = min(best.get(name, seconds), seconds)
+        best["bare FTS5 insert"] = min(best.get("bare FTS5 insert", 1e9), bare_fts5(sentences))
+    bare = claims / best["bare FTS5 insert"]
+    print(f"\ningest of {articles} real articles ({claims} claims), best of {rounds}:")
+    print(f"{'':32} {'claims/s':>9} {'bare FTS5 / this':>17}")
+    for name, seconds in best.items():
+        print(f"{name:32} {claims / seconds:9.0f} {bare / (claims / seconds):16.0f}x")
+
+
+def sqlite_store(n: int, *, build_missing: bool = True):
+    """briefbot's SQLite store of n generated claims and the tantivy index of the same sentences,
+    built unless a finished build is cached (a marker file is written last)."""
+    from briefings.store.sqlite import SQLiteStore
+
+    db, tv, done = OUT / f"sqlite-{n}.sqlite3", OUT / f"tantivy-{n}", OUT / f"sqlite-{n}.done"
+    if not done.exists():
+        if not build_missing:
+            sys.exit(f"no finished SQLite build of {n:,} claims in {OUT}")
+        for path in OUT.glob(f"sqlite-{n}.sqlite3*"):
+            path.unlink()
+        shutil.rmtree(tv, ignore_errors=True)
+        store = SQLiteStore(db)
+        db_seconds, sentences = build(store, n)
+        store.close()
+        tv.mkdir()
+        t = time.perf_counter()
+        tantivy_index(sentences, tv)
+        print(f"built {n:,} claims: briefbot's SQLite store {db_seconds:.0f} s ({n / db_seconds:.0f} claims/s),"
+              f" tantivy {time.perf_counter() - t:.0f} s", flush=True)
+        done.write_text(f"{db_seconds}\n")
+    return SQLiteStore(db), tv
+
+
+def postgres_store(url: str, n: int, *, build_missing: bool = True):
+    """briefbot's PostgreSQL store of the same n generated claims, in schema bench_<n> of the
+    database ``url``; built unless a finished build is there (table bench_built, written last)."""
+    import psycopg
+
+    from briefings.store import open_store
+    from briefings.store.postgres import create_schema, drop_schema, schema_url
+
+    schema = f"bench_{n}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        built = conn.execute("SELECT to_regclass(%s)", (f"{schema}.bench_built",)).fetchone()[0]
+    if built:
+        return open_store(schema_url(url, schema))
+    if not build_missing:
+        sys.exit(f"no finished PostgreSQL build of {n:,} claims in schema {schema}")
+    drop_schema(url, schema)
+    pg = open_store(create_schema(url, schema))
+    seconds, _ = build(pg, n)
+    with psycopg.connect(schema_url(url, schema), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        conn.execute("CREATE TABLE bench_built (seconds float8)")
+        conn.execute("INSERT INTO bench_built VALUES (%s)", (seconds,))
+    print(f"built {n:,} claims in PostgreSQL: {seconds:.0f} s ({n / seconds:.0f} claims/s)", flush=True)
+    return pg
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--database-url", help="also build and query the same workload in this PostgreSQL database")
+    ap.add_argument("--build-only", choices=["sqlite", "postgres"],
+                    help="only build (or find) that backend's store and stop: the two builds can run at once")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="also show where ask spends its time, per store method")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bot.settings import default_model_dir
     from briefings.embedding import load_embedder
-    from briefings.store.sqlite import SQLiteStore
 
+    OUT.mkdir(parents=True, exist_ok=True)
+    n = args.claims
+    if args.build_only == "sqlite":
+        sqlite_store(n)[0].close()
+        return 0
+    if args.build_only == "postgres":
+        if not args.database_url:
+            sys.exit("--build-only postgres needs --database-url")
+        postgres_store(args.database_url, n).close()
+        return 0
     model = load_embedder(default_model_dir())
     if model is None:
         sys.exit("the model is needed: `briefbot model fetch`")
     qs = questions()
-    OUT.mkdir(parents=True, exist_ok=True)
-    n = args.claims
-    db, tv = OUT / f"sqlite-{n}.sqlite3", OUT / f"tantivy-{n}"
-    built = db.exists() and tv.exists()
-    store = SQLiteStore(db)
-    if not built:
-        db_seconds, sentences = build(store, n)
-        tv.mkdir(exist_ok=True)
-        t = time.perf_counter()
-        tantivy_index(sentences, tv)
-        print(f"built {n:,} claims: briefbot's SQLite store {db_seconds:.0f} s, tantivy {time.perf_counter() - t:.0f} s")
+    store, tv = sqlite_store(n)
+    pg = postgres_store(args.database_url, n) if args.database_url else None
     import tantivy
 
     index = tantivy.Index.open(str(tv))
-    rows = {"tantivy BM25 top-10": bench_tantivy(index, qs), "briefbot ask (SQLite)": bench_ask(store, model, qs)}
+    contenders = {"tantivy BM25 top-10": tantivy_top10(index), "briefbot ask (SQLite)": asker(store, model)}
+    if pg is not None:
+        contenders["briefbot ask (PostgreSQL)"] = asker(pg, model)
+    rows = bench_side_by_side(contenders, qs)
+    if args.profile:
+        profile("SQLite", store, model, qs)
+        if pg is not None:
+            profile("PostgreSQL", pg, model, qs)
     store.close()
-    if args.database_url:
-        from benchmarks.evaluate import create_schema, schema_url
-        from briefings.store import open_store
-
-        schema = f"bench_{n}"
-        import psycopg
-
-        with psycopg.connect(args.database_url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name=%s", (schema,)).fetchone()
-        url = schema_url(args.database_url, schema) if exists else create_schema(args.database_url, schema)
-        pg = open_store(url)
-        if not exists:
-            seconds, _ = build(pg, n)
-            print(f"built {n:,} claims in PostgreSQL: {seconds:.0f} s")
-        rows["briefbot ask (PostgreSQL)"] = bench_ask(pg, model, qs)
+    if pg is not None:
         pg.close()
     base = rows["tantivy BM25 top-10"]
     print(f"\nask over {n:,} claims, {len(qs)} questions (median of 3 runs each; p50/p95/max over questions):")
-    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95 / tantivy p95':>18}")
+    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'> 100 ms':>9} {'p95 / tantivy p95':>18}")
     for name, r in rows.items():
-        print(f"{name:28} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['p95'] / base['p95']:17.1f}x")
+        print(f"{name:28} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f} {r['over_100']:9d}"
+              f" {r['p95'] / base['p95']:17.1f}x")
     if "briefbot ask (PostgreSQL)" in rows:
         ratio = rows["briefbot ask (PostgreSQL)"]["p95"] / rows["briefbot ask (SQLite)"]["p95"]
         print(f"PostgreSQL ask p95 / SQLite ask p95: {ratio:.2f}x")
+    for name, r in rows.items():
+        for q, ms in r["slowest"]:
+            if ms > 100:
+                print(f"  over 100 ms ({name}): {ms:.0f} ms  {q}")
     if not args.skip_ingest:
-        r = bench_ingest(model)
-        print(f"\ningest of {r['articles']} real articles ({r['claims']} claims), with extraction and embeddings: "
-              f"{r['claims_per_s']:.0f} claims/s; bare FTS5 insert of the same sentences: "
-              f"{r['bare_claims_per_s']:.0f} claims/s ({r['bare_claims_per_s'] / r['claims_per_s']:.0f}x faster)")
+        bench_ingest(model, args.database_url)
     return 0
 
 

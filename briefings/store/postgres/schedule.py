@@ -3,7 +3,8 @@
 Each method is one transaction on a pooled connection. Claims rest on the primary key of
 ``deliveries``: of several replicas inserting the same (subscription, slot) at once, one
 inserts and the others wait for it, then find the row and take it over only if it failed or
-its lease ran out.
+its lease ran out. Every transaction locks the subscription's row before the slot's, so a
+replica finishing a slot and another claiming it never deadlock.
 """
 from __future__ import annotations
 
@@ -93,6 +94,10 @@ class PostgresSchedule:
         """Record how a slot this owner claimed ended (with the subscription's last delivery, if
         any, in the same transaction). False, changing nothing, when the claim is no longer ours."""
         with self.pool.connection() as c:
+            # the subscription's row first, as claim_slot takes it (FOR SHARE) before the slot's:
+            # updating it after the slot would deadlock with a replica claiming the same slot
+            if outcome.delivered_at is not None:
+                c.execute("SELECT 1 FROM subscriptions WHERE id = %s FOR NO KEY UPDATE", (sub_id,))
             if c.execute(
                 "UPDATE deliveries SET status = %s, finished_at = %s, detail = %s WHERE subscription_id = %s"
                 " AND slot = %s AND owner = %s AND status = 'claimed'",

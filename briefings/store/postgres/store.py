@@ -278,10 +278,24 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
         if query.doc_ids is not None:
             where.append("c.doc_id = ANY(%s)")
             args.append(list(query.doc_ids))
-        sql += " WHERE " + " AND ".join(where) + " ORDER BY c.n DESC LIMIT %s"
-        args.append(query.limit)
         with self.pool.connection() as c:
+            postings = self._postings(c, any_terms, query.all_terms)
+            # n + 0 hides the primary key's order from the planner: read the postings, then sort
+            order = "c.n + 0" if read_postings(postings[1], postings[0], query.limit) else "c.n"
+            sql += " WHERE " + " AND ".join(where) + f" ORDER BY {order} DESC LIMIT %s"
+            args.append(query.limit)
             return fetch_until(c, sql, args, query.deadline)
+
+    @staticmethod
+    def _postings(c: psycopg.Connection, any_terms: Sequence[str], all_terms: Sequence[str]) -> tuple[int, int]:
+        """(claims, at most how many match): the any-terms' document frequencies added up, or the
+        rarest all-term's, whichever is fewer."""
+        rows = c.execute("SELECT c.claims, t.term, t.df FROM corpus c LEFT JOIN terms t ON t.term = ANY(%s)",
+                         (list(any_terms) + list(all_terms),)).fetchall()
+        df = {r["term"]: r["df"] for r in rows if r["term"] is not None}
+        bounds = [sum(df.get(t, 0) for t in any_terms)] if any_terms else []
+        bounds += [df.get(t, 0) for t in all_terms]
+        return rows[0]["claims"], min(bounds)
 
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]:
         vec = ", vector" if with_vectors else ", NULL AS vector"
@@ -319,6 +333,15 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
             rows = c.execute("SELECT name FROM topics WHERE lname LIKE %s ESCAPE '\\' ORDER BY claims DESC, name"
                              " LIMIT %s", (like, limit)).fetchall()
         return [r["name"] for r in rows]
+
+
+def read_postings(matches: int, claims: int, limit: int, cost_ratio: float = 0.4) -> bool:
+    """Whether to fetch the (at most) ``matches`` claims from the index and sort them, rather than
+    walk all claims newest first until ``limit`` match: the walk reads about claims * limit /
+    matches rows, each ``cost_ratio`` of a fetched match (measured at 10^6 claims: 1.6 and 3.8 us).
+    The planner prices the walk too low (the tsvector test costs more than it thinks) and took
+    it for terms in 0.3% of the claims (100 ms where the postings take 15)."""
+    return matches * matches < cost_ratio * claims * limit
 
 
 def fetch_until(c: psycopg.Connection, sql: str, args: Sequence, deadline: float | None, batch: int = 200) -> list:
