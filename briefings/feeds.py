@@ -120,6 +120,19 @@ class PollRecord:
     recovered: bool = False
 
 
+def after_poll(failures: int, alerted: bool, *, ok: bool, alert_after: int, notify: bool
+               ) -> tuple[int, bool, bool, bool]:
+    """What a poll does to a feed's failure count and alert flag: ``(failures, alerted, alert,
+    recovered)``. The caller that sees ``alert`` sends the one alert of an outage (at the
+    ``alert_after``-th failure in a row); the one that sees ``recovered`` sends the one notice
+    that it works again. Stores apply this to the row they hold locked, so it happens once."""
+    if ok:
+        return 0, alerted and not notify, False, notify and alerted
+    failures += 1
+    alert = notify and failures >= alert_after and not alerted
+    return failures, alerted or alert, alert, False
+
+
 @dataclass
 class FeedPoll:
     """One poll of one feed, as ``feeds poll`` prints it and the scheduler acts on it."""

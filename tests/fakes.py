@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Sequence
 
 import numpy as np
@@ -31,3 +32,13 @@ class HashEmbedder:
             if norm:
                 out[i] /= norm
         return out
+
+
+class Clock:
+    """A clock that reads ``now`` until a test moves it."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -8,23 +8,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from briefings.errors import BadInput
+from briefings.feeds import after_poll
 from briefings.following import FeedPolicy
 from briefings.service import BriefingService
 from briefings.web.fetch import FetchPolicy, canonical_url, refused_address
 
+from .fakes import Clock
 from .feed_server import PAGES
 
 UTC = timezone.utc
 T0 = datetime(2024, 6, 3, 6, 0, tzinfo=UTC)
 LOOPBACK = FetchPolicy(timeout=1.0, max_bytes=1_000_000, max_redirects=3, allow_private=True)
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -286,3 +280,16 @@ async def test_pages_and_feed_entries_reach_the_observer(empty_store, fake_embed
     statuses = [[status for status, _ in h[1]] for h in seen.history if h[0] == "ingested"]
     assert statuses == [["added"], ["failed"], ["added"]]
     assert all(claims > 0 for h in seen.history if h[0] == "ingested" for status, claims in h[1] if status == "added")
+
+
+@pytest.mark.parametrize("state, ok, notify, expected", [
+    ((0, False), False, True, (1, False, False, False)),  # a first failure: counted
+    ((2, False), False, True, (3, True, True, False)),  # the third in a row: the one alert
+    ((3, True), False, True, (4, True, False, False)),  # later failures: no second alert
+    ((4, True), True, True, (0, False, False, True)),  # it works again: the one notice
+    ((0, False), True, True, (0, False, False, False)),  # a good poll after good ones: nothing to say
+    ((2, False), False, False, (3, False, False, False)),  # polled without notifying (feeds poll)
+    ((4, True), True, False, (0, True, False, False)),  # ... leaves the notice to the scheduler
+])
+def test_after_poll_alerts_once_an_outage_and_once_its_end(state, ok, notify, expected):
+    assert after_poll(*state, ok=ok, alert_after=3, notify=notify) == expected

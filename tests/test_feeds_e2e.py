@@ -18,7 +18,8 @@ from bot.slack.app import SlackAdapter
 from .discord_harness import start_harness
 from .slack_harness import SlackHarness
 from .test_discord import embed_text
-from .test_feeds import LOOPBACK, Clock
+from .fakes import Clock
+from .test_feeds import LOOPBACK
 from .test_slack import text_of
 from .test_subscriptions_e2e import MANAGE_CHANNELS
 

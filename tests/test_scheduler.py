@@ -17,6 +17,8 @@ from briefings.subscriptions import parse_time, parse_timezone
 from bot.scheduler import BriefingScheduler, ChannelGone, Outcome
 from bot.scheduler.schedule_time import DailyTrigger
 
+from .fakes import Clock
+
 UTC = timezone.utc
 ROOT = Path(__file__).resolve().parents[1]
 LONDON = ZoneInfo("Europe/London")
@@ -46,14 +48,6 @@ class RecordingSender:
 
     async def post_notice(self, sub, text):
         await self._post(("notice", sub.id, text))
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

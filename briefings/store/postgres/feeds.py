@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from ...feeds import Feed, FeedAdded, NewFeed, PollRecord
+from ...feeds import Feed, FeedAdded, NewFeed, PollRecord, after_poll
 from ..port import feed_from_row
 
 
@@ -73,19 +73,16 @@ class PostgresFeeds:
             row = c.execute("SELECT failures, alerted FROM feeds WHERE id = %s FOR UPDATE", (feed_id,)).fetchone()
             if row is None:
                 return PollRecord(Feed(id=feed_id, url="", every_seconds=0))
-            alert = recovered = False
+            failures, alerted, alert, recovered = after_poll(row["failures"], bool(row["alerted"]), ok=ok,
+                                                             alert_after=alert_after, notify=notify)
             if ok:
-                recovered = notify and bool(row["alerted"])
-                c.execute("UPDATE feeds SET polls = polls + 1, failures = 0, last_error = NULL,"
-                          " alerted = CASE WHEN %s THEN false ELSE alerted END,"
+                c.execute("UPDATE feeds SET polls = polls + 1, failures = 0, last_error = NULL, alerted = %s,"
                           " etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),"
                           " title = coalesce(%s, title), last_polled_at = %s, last_ok_at = %s, next_poll_at = %s"
-                          " WHERE id = %s", (notify, etag, last_modified, title, now, now, next_poll_at, feed_id))
+                          " WHERE id = %s", (alerted, etag, last_modified, title, now, now, next_poll_at, feed_id))
             else:
-                failures = row["failures"] + 1
-                alert = notify and failures >= alert_after and not row["alerted"]
-                c.execute("UPDATE feeds SET failures = %s, last_error = %s, alerted = alerted OR %s,"
+                c.execute("UPDATE feeds SET failures = %s, last_error = %s, alerted = %s,"
                           " last_polled_at = %s, next_poll_at = %s WHERE id = %s",
-                          (failures, error, alert, now, next_poll_at, feed_id))
+                          (failures, error, alerted, now, next_poll_at, feed_id))
             feed = feed_from_row(c.execute("SELECT * FROM feeds WHERE id = %s", (feed_id,)).fetchone())
         return PollRecord(feed, alert, recovered)

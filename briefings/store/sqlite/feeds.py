@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from ...feeds import Feed, FeedAdded, NewFeed, PollRecord
+from ...feeds import Feed, FeedAdded, NewFeed, PollRecord, after_poll
 from ..port import feed_from_row
 from .schedule import ts
 
@@ -71,20 +71,17 @@ class SQLiteFeeds:
             row = c.execute("SELECT failures, alerted FROM feeds WHERE id = ?", (feed_id,)).fetchone()
             if row is None:
                 return PollRecord(Feed(id=feed_id, url="", every_seconds=0))
-            alert = recovered = False
+            failures, alerted, alert, recovered = after_poll(row["failures"], bool(row["alerted"]), ok=ok,
+                                                             alert_after=alert_after, notify=notify)
             if ok:
-                recovered = notify and bool(row["alerted"])
-                c.execute("UPDATE feeds SET polls = polls + 1, failures = 0, last_error = NULL,"
-                          " alerted = CASE WHEN ? THEN 0 ELSE alerted END,"
+                c.execute("UPDATE feeds SET polls = polls + 1, failures = 0, last_error = NULL, alerted = ?,"
                           " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
                           " title = coalesce(?, title), last_polled_at = ?, last_ok_at = ?, next_poll_at = ?"
-                          " WHERE id = ?", (int(notify), etag, last_modified, title, ts(now), ts(now),
+                          " WHERE id = ?", (int(alerted), etag, last_modified, title, ts(now), ts(now),
                                             ts(next_poll_at), feed_id))
             else:
-                failures = row["failures"] + 1
-                alert = notify and failures >= alert_after and not row["alerted"]
-                c.execute("UPDATE feeds SET failures = ?, last_error = ?, alerted = alerted OR ?,"
+                c.execute("UPDATE feeds SET failures = ?, last_error = ?, alerted = ?,"
                           " last_polled_at = ?, next_poll_at = ? WHERE id = ?",
-                          (failures, error, int(alert), ts(now), ts(next_poll_at), feed_id))
+                          (failures, error, int(alerted), ts(now), ts(next_poll_at), feed_id))
             feed = feed_from_row(c.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone())
         return PollRecord(feed, alert, recovered)
