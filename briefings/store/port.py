@@ -224,6 +224,9 @@ def indexed_from_row(row: Mapping[str, Any], with_vector: bool) -> IndexedClaim:
 
 
 REF_COLUMNS = ("id", "doc_id", "seq", "terms", "context_terms")
+# every column of a claim row but its vector, in the order both backends store and read them
+CLAIM_COLUMNS = ("id", "doc_id", "seq", "text", "start", '"end"', "attributed_to", "attribution_how", "hedges",
+                 "quantities", "dates", "entities", "heading", "paragraph", "terms", "context_terms")
 
 
 def _matrix(blobs: list) -> np.ndarray | None:

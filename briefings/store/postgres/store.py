@@ -24,15 +24,14 @@ from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import ConnectionPool
 
 from ...types import Claim, Document
-from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
-                    claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from ..port import (CLAIM_COLUMNS, REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim,
+                    TermStats, claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
 from .feeds import PostgresFeeds
 from .schedule import PostgresSchedule
 from .schema import LOCK, migrate, schema_version
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
-_CLAIM_COLUMNS = ('id, doc_id, seq, text, start, "end", attributed_to, attribution_how, hedges, quantities, dates,'
-                  ' entities, heading, paragraph, terms, context_terms')
+_CLAIM_COLUMNS = ", ".join(CLAIM_COLUMNS)
 _LAST = "\U0010ffff"  # sorts after every character: [prefix, prefix + _LAST) holds the words starting with prefix
 
 
@@ -255,7 +254,7 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
         return [(r["term"], r["df"]) for r in rows]
 
     def search(self, query: ClaimQuery) -> list[IndexedClaim]:
-        rows = self._search(query, ", ".join("c." + x.strip() for x in _CLAIM_COLUMNS.split(",")))
+        rows = self._search(query, ", ".join("c." + x for x in CLAIM_COLUMNS))
         return indexed_from_rows(rows, query.with_vectors)
 
     def match(self, query: ClaimQuery) -> list[ClaimRef]:
@@ -298,18 +297,17 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
         return rows[0]["claims"], min(bounds)
 
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]:
-        vec = ", vector" if with_vectors else ", NULL AS vector"
-        with self.pool.connection() as c:
-            rows = c.execute(f"SELECT {_CLAIM_COLUMNS}{vec} FROM claims WHERE doc_id = ANY(%s) ORDER BY doc_id, seq",
-                             (list(dict.fromkeys(doc_ids)),)).fetchall()
-        return indexed_from_rows(rows, with_vectors)
+        return indexed_from_rows(self._rows_of(doc_ids, CLAIM_COLUMNS, with_vectors), with_vectors)
 
     def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]:
-        vec = ", vector" if with_vectors else ", NULL AS vector"
+        return refs_from_rows(self._rows_of(doc_ids, REF_COLUMNS, with_vectors), with_vectors)
+
+    def _rows_of(self, doc_ids: Iterable[str], columns: Sequence[str], with_vectors: bool) -> list:
+        """These columns (and the vector, or NULL) of every claim of these documents, in order."""
+        select = ", ".join(columns) + (", vector" if with_vectors else ", NULL AS vector")
         with self.pool.connection() as c:
-            rows = c.execute(f"SELECT {', '.join(REF_COLUMNS)}{vec} FROM claims WHERE doc_id = ANY(%s)"
-                             " ORDER BY doc_id, seq", (list(dict.fromkeys(doc_ids)),)).fetchall()
-        return refs_from_rows(rows, with_vectors)
+            return c.execute(f"SELECT {select} FROM claims WHERE doc_id = ANY(%s) ORDER BY doc_id, seq",
+                             (list(dict.fromkeys(doc_ids)),)).fetchall()
 
     def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]:
         with self.pool.connection() as c:

@@ -16,15 +16,14 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ...types import Claim, Document
-from ..port import (REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim, TermStats,
-                    claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
+from ..port import (CLAIM_COLUMNS, REF_COLUMNS, ClaimQuery, ClaimRef, DocumentHit, DocumentVectors, IndexedClaim,
+                    TermStats, claim_from_row, claim_values, document_from_row, indexed_from_rows, refs_from_rows, vector_bytes)
 from .feeds import SQLiteFeeds
 from .schedule import SQLiteSchedule
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 _DOC_COLUMNS = "id, path, title, outlet, author, url, published, opinion, content_hash, ingested_at, extractor_version"
-_CLAIM_COLUMNS = ('id, doc_id, seq, text, start, "end", attributed_to, attribution_how, hedges, quantities, dates,'
-                  ' entities, heading, paragraph, terms, context_terms')
+_CLAIM_COLUMNS = ", ".join(CLAIM_COLUMNS)
 
 
 def _fts_term(term: str) -> str:
@@ -177,7 +176,7 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
         c = self.conn
         self._count_terms(((ic.terms, ic.context_terms) for ic in claims), +1)
         c.executemany(
-            f"INSERT INTO claims ({_CLAIM_COLUMNS}, vector) VALUES ({','.join('?' * 17)})",
+            f"INSERT INTO claims ({_CLAIM_COLUMNS}, vector) VALUES ({','.join('?' * (len(CLAIM_COLUMNS) + 1))})",
             [(*claim_values(ic.claim).values(), ic.terms, ic.context_terms, vector_bytes(ic.vector)) for ic in claims],
         )
         names = [e for ic in claims for e in set(ic.claim.entities)]
@@ -254,7 +253,7 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
         return [(r["term"], r["df"]) for r in rows]
 
     def search(self, query: ClaimQuery) -> list[IndexedClaim]:
-        rows = self._search(query, ", ".join("c." + x.strip() for x in _CLAIM_COLUMNS.split(",")))
+        rows = self._search(query, ", ".join("c." + x for x in CLAIM_COLUMNS))
         return indexed_from_rows(rows, query.with_vectors)
 
     def match(self, query: ClaimQuery) -> list[ClaimRef]:
@@ -297,24 +296,19 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
         return rows
 
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]:
-        vec = ", vector" if with_vectors else ", NULL AS vector"
-        out: list[IndexedClaim] = []
-        for chunk in _chunks(list(dict.fromkeys(doc_ids))):
-            rows = self.conn.execute(
-                f"SELECT {_CLAIM_COLUMNS}{vec} FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY doc_id, seq", chunk).fetchall()
-            out.extend(indexed_from_rows(rows, with_vectors))
-        return out
+        return indexed_from_rows(self._rows_of(doc_ids, CLAIM_COLUMNS, with_vectors), with_vectors)
 
     def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]:
-        vec = ", vector" if with_vectors else ", NULL AS vector"
-        out: list[ClaimRef] = []
+        return refs_from_rows(self._rows_of(doc_ids, REF_COLUMNS, with_vectors), with_vectors)
+
+    def _rows_of(self, doc_ids: Iterable[str], columns: Sequence[str], with_vectors: bool) -> list[sqlite3.Row]:
+        """These columns (and the vector, or NULL) of every claim of these documents, in order."""
+        select = ", ".join(columns) + (", vector" if with_vectors else ", NULL AS vector")
+        rows: list[sqlite3.Row] = []
         for chunk in _chunks(list(dict.fromkeys(doc_ids))):
-            rows = self.conn.execute(
-                f"SELECT {', '.join(REF_COLUMNS)}{vec} FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY doc_id, seq", chunk).fetchall()
-            out.extend(refs_from_rows(rows, with_vectors))
-        return out
+            rows += self.conn.execute(f"SELECT {select} FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))})"
+                                      " ORDER BY doc_id, seq", chunk).fetchall()
+        return rows
 
     def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]:
         out: dict[str, Claim] = {}
