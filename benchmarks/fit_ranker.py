@@ -2,6 +2,7 @@
 and say how well it does on sets it was not fitted on.
 
     python -m benchmarks.fit_ranker            # leave-one-set-out recall, then the weights for all sets
+    python -m benchmarks.fit_ranker --no-model # the same for the ranker used without the model
 
 A candidate claim is labelled relevant when it states one of its question's facts (the fact's
 pattern matches it and it comes from one of the fact's sources). For each set in turn the model
@@ -20,6 +21,8 @@ from dataclasses import replace
 import numpy as np
 
 from benchmarks.evaluate import SHARED, discover, load_scorer, store_for
+
+SEED_SETS = {"dev_questions", "seeds-extra"}  # over the seeds: no second store
 
 
 def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
@@ -40,6 +43,7 @@ def collect(model, mixed: bool = False):
     """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
     from briefings.answering.analyse import analyse
     from briefings.answering.answer import RANK_POOL
+    from briefings.answering.expand import enrich
     from briefings.answering.retrieve import fill, gather
     from briefings.answering.select import features, figure_matches, relevance
     from briefings.answering.weights import WEIGHTS
@@ -52,13 +56,15 @@ def collect(model, mixed: bool = False):
             aq = analyse(q["q"])
             if aq.empty:
                 continue
-            pool = gather(store, aq, model.embed([aq.text])[0], w=WEIGHTS)
+            qvec = model.embed([aq.text])[0] if model is not None else None
+            pool = gather(store, aq, qvec, w=WEIGHTS)
+            enrich(store, pool, qvec, relevance, WEIGHTS)
             fill(store, pool, RANK_POOL, relevance)
             docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
             match = None
             if aq.kind == "quantity":
                 match = figure_matches(aq, [c.claim for c in pool.candidates if c.claim.quantities][:WEIGHTS.figure_pool],
-                                       model.embed)
+                                       model.embed if model is not None else None)
             x = features(pool, {d: doc.published for d, doc in docs.items()}, match)
             facts = [(re.compile(f["p"], re.I), f["src"]) for f in q.get("facts", [])]
             y = np.array([float(any(p.search(c.claim.text) and os.path.basename(docs[c.claim.doc_id].path).startswith(tuple(src))
@@ -88,37 +94,61 @@ def recall(rows, weights, scorer) -> tuple[int, int]:
     return found, facts
 
 
-def as_weights(base, names, w):
-    return replace(base, **{n: float(v) for n, v in zip(names, w[:-1])}, bias=float(w[-1]))
+def as_weights(base, names, w, lexical: bool = False):
+    """``base`` with these fitted coefficients: the ranker's, or (``lexical``) the one used without the model."""
+    fitted = tuple((n, round(float(v), 3)) for n, v in zip(list(names) + ["bias"], w))
+    if lexical:
+        return replace(base, lexical_ranker=fitted)
+    return replace(base, **dict(fitted))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-model", action="store_true",
+                    help="fit the coefficients used without the model (Weights.lexical_ranker)")
+    args = ap.parse_args(argv)
     sys.path.insert(0, str(SHARED.parent / "main"))
     from bot.settings import default_model_dir
-    from briefings.answering.select import FEATURES
+    from briefings.answering.select import FEATURES, LEXICAL_FEATURES
     from briefings.answering.weights import WEIGHTS
     from briefings.embedding import LazyModel
 
-    model = LazyModel(default_model_dir()).get()
-    if model is None:
-        sys.exit("the model is needed to fit the ranker")
+    model = None
+    if not args.no_model:
+        model = LazyModel(default_model_dir()).get()
+        if model is None:
+            sys.exit("the model is needed to fit the ranker (or fit the lexical one with --no-model)")
+    names_fitted = FEATURES if model is not None else LEXICAL_FEATURES
+    cols = [FEATURES.index(n) for n in names_fitted]
     scorer = load_scorer()
-    rows = [r for r in collect(model) if not r[1].get("abstain")]
+    # every set from a store of its own, and (other stories than the seeds') beside the seeds
+    alone = [r for r in collect(model) if not r[1].get("abstain")]
+    mixed = [r for r in collect(model, mixed=True) if not r[1].get("abstain") and r[0] not in SEED_SETS]
+    rows = alone + mixed
     names = sorted({r[0] for r in rows})
-    total_found = total = 0
-    print("leave-one-set-out recall (fitted on the other sets):")
+    print("leave-one-set-out recall (fitted on the other sets, both stores; scored alone | beside the seeds):")
+    totals = np.zeros(4, dtype=int)
     for held in names:
         train = [r for r in rows if r[0] != held]
-        w = logistic(np.vstack([r[6] for r in train]), np.concatenate([r[7] for r in train]))
-        found, facts = recall([r for r in rows if r[0] == held], as_weights(WEIGHTS, FEATURES, w), scorer)
-        total_found, total = total_found + found, total + facts
-        print(f"  {held:24} {found / facts:.3f} ({found}/{facts})")
-    print(f"  {'all':24} {total_found / total:.3f} ({total_found}/{total})")
-    w = logistic(np.vstack([r[6] for r in rows]), np.concatenate([r[7] for r in rows]))
+        w = logistic(np.vstack([r[6][:, cols] for r in train]), np.concatenate([r[7] for r in train]))
+        weights = as_weights(WEIGHTS, names_fitted, w, lexical=model is None)
+        a = recall([r for r in alone if r[0] == held], weights, scorer)
+        m = recall([r for r in mixed if r[0] == held], weights, scorer)
+        totals += (*a, *m)
+        print(f"  {held:24} {a[0] / a[1]:.3f} ({a[0]}/{a[1]})" + (f" | {m[0] / m[1]:.3f} ({m[0]}/{m[1]})" if m[1] else ""))
+    print(f"  {'all':24} {totals[0] / totals[1]:.3f} ({totals[0]}/{totals[1]}) | {totals[2] / totals[3]:.3f} "
+          f"({totals[2]}/{totals[3]})")
+    w = logistic(np.vstack([r[6][:, cols] for r in rows]), np.concatenate([r[7] for r in rows]))
     print("\nweights fitted on every set (for briefings/answering/weights.py):")
-    for name, value in zip(list(FEATURES) + ["bias"], w):
-        print(f"    {name}: float = {value:.3f}")
-    found, facts = recall(rows, as_weights(WEIGHTS, FEATURES, w), scorer)
+    if model is None:
+        print("    lexical_ranker: tuple = (" + ", ".join(f'("{n}", {v:.3f})' for n, v in
+                                                    zip(list(names_fitted) + ["bias"], w)) + ")")
+    else:
+        for name, value in zip(list(names_fitted) + ["bias"], w):
+            print(f"    {name}: float = {value:.3f}")
+    found, facts = recall(rows, as_weights(WEIGHTS, names_fitted, w, lexical=model is None), scorer)
     print(f"recall with these weights on all sets (in sample): {found / facts:.3f}")
     return 0
 

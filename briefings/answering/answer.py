@@ -7,6 +7,7 @@ from ..types import Answer
 from .analyse import analyse
 from .cite import Citer
 from .compose import compose
+from .expand import enrich
 from .retrieve import fill, gather
 from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
@@ -33,6 +34,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         if pool.unknown_names:
             return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
+    enrich(store, pool, qvec, lambda c: relevance(c, w), w)
     fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
     docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
     match = None

@@ -38,6 +38,13 @@ class Candidate:
     semantic: float = 0.0  # cosine with the question
     neighbour: float = 0.0  # best cosine with the question of the claims beside it
     loaded: bool = False  # its whole document is in the pool
+    # evidence around it and from the best candidates (set by ``expand.enrich``)
+    blended: float = 0.0
+    window: float = 0.0
+    passage: float = 0.0
+    document: float = 0.0
+    feedback: float = 0.0
+    expansion: float = 0.0
 
 
 @dataclass

@@ -130,12 +130,14 @@ def speaker_fit(question: Question, claim: Claim) -> float:
 
 
 def relevance(c: Candidate, w: Weights = WEIGHTS) -> float:
-    """A quick pre-ranking by the two sides alone (which candidates get the full features)."""
-    return w.semantic * c.semantic + w.lexical * c.lexical + w.neighbour * c.neighbour
+    """A quick pre-ranking by the two sides alone: which candidates get the full features, and
+    which are the best few that the feedback comes from (``expand``)."""
+    return w.first_semantic * c.semantic + w.first_lexical * c.lexical + w.first_neighbour * c.neighbour
 
 
 FEATURES = ("semantic", "lexical", "lexical_own", "neighbour", "answer_type", "speaker", "lead", "length",
-            "semantic_rank", "lexical_rank", "figure")
+            "semantic_rank", "lexical_rank", "figure", "blended", "feedback", "window", "passage", "document",
+            "expansion")
 
 
 def features(pool: Pool, published: dict[str, date | None], match: FigureMatch | None = None) -> np.ndarray:
@@ -153,12 +155,23 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
             answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
+            c.blended, c.feedback, c.window, c.passage, c.document, c.expansion,
         ))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
-def coefficients(w: Weights = WEIGHTS) -> np.ndarray:
-    return np.array([getattr(w, name) for name in FEATURES])
+# what the ranker uses without the model (the semantic features are all zero then)
+LEXICAL_FEATURES = tuple(n for n in FEATURES if n not in {"semantic", "neighbour", "semantic_rank", "blended",
+                                                           "feedback", "window"})
+
+
+def coefficients(w: Weights = WEIGHTS, model: bool = True) -> tuple[np.ndarray, float]:
+    """The ranker's coefficient for each name in ``FEATURES``, and its bias: the fitted fields of
+    ``w``, or without the model its ``lexical_ranker`` (features it does not name count 0)."""
+    if model:
+        return np.array([getattr(w, name) for name in FEATURES]), w.bias
+    own = dict(w.lexical_ranker)
+    return np.array([own.get(name, 0.0) for name in FEATURES]), own.get("bias", w.bias)
 
 
 def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None
@@ -168,7 +181,8 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
     if not pool.candidates:
         return []
     x = features(pool, published, match)
-    logits = x @ coefficients(w) + w.bias
+    coef, bias = coefficients(w, model=pool.vectors)
+    logits = x @ coef + bias
     fit_col = FEATURES.index("answer_type")
     ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))

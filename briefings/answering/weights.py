@@ -19,21 +19,45 @@ class Weights:
     lexical_limit: int = 150  # claims fetched by lexical match, newest first
     # -- semantic side: every claim of the best documents is scored against the question --
     documents: int = 6  # documents taken from each side (lexical hits, vector neighbours)
+    # -- first stage: a quick score by the two sides alone, which candidates are ranked in full
+    #    and which few the feedback comes from (the ranker's first fit's weights for these three) --
+    first_semantic: float = 2.593
+    first_lexical: float = 2.078
+    first_neighbour: float = 1.520
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
-    semantic: float = 2.593  # cosine(question, claim)
-    lexical: float = 2.078  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.718  # the same over the claim's own terms only
-    neighbour: float = 1.520  # best cosine with the question of the claims beside it
-    answer_type: float = 0.542  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.536  # the claim is by the person the question names
-    lead: float = -0.592  # one of its article's first three claims
-    length: float = 0.508  # log(1 + words)
-    semantic_rank: float = 2.021  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = 1.093  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.676  # it states a number
-    bias: float = -7.138
+    semantic: float = -2.922  # cosine(question, claim)
+    lexical: float = 0.137  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = 0.385  # the same over the claim's own terms only
+    neighbour: float = -0.020  # best cosine with the question of the claims beside it
+    answer_type: float = 0.479  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.471  # the claim is by the person the question names
+    lead: float = -0.661  # one of its article's first three claims
+    length: float = 0.465  # log(1 + words)
+    semantic_rank: float = 1.446  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.499  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.753  # it states a number
+    blended: float = 1.157  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 4.669  # cosine(the question moved towards the best claims, claim)
+    window: float = 0.048  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.320  # best first-stage relevance within ``reach`` claims either side
+    document: float = 0.359  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 2.474  # BM25 share of the terms the best claims use most
+    bias: float = -7.554
+    # without the model: the same kind of model over the features that do not need it
+    #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
+    lexical_ranker: tuple[tuple[str, float], ...] = (
+        ("lexical", 0.697), ("lexical_own", 0.961), ("answer_type", 0.603), ("speaker", 0.700), ("lead", -0.689),
+        ("length", 0.564), ("lexical_rank", 0.504), ("figure", 0.901), ("passage", 0.458), ("document", 0.469),
+        ("expansion", 1.771), ("bias", -6.707))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
+    # -- evidence around a candidate and from the best ones (expand.py) --
+    reach: int = 2  # claims either side of a candidate that count as its passage
+    context_mix: float = 0.5  # a claim's neighbours' mean vector counts this much beside its own
+    feedback_claims: int = 5  # the best candidates (by first-stage relevance) the feedback comes from ...
+    feedback_floor: float = 0.5  # ... scoring at least this share of the best
+    feedback_mix: float = 0.5  # how far the question's vector moves towards theirs
+    expansion_terms: int = 10  # terms taken from them for the lexical expansion
     # -- selection --
     max_points: int = 8
     min_probability: float = 0.03  # keep claims at least this likely to be relevant ...

@@ -1,0 +1,122 @@
+"""Evidence around a candidate, and from the best candidates, for ranking.
+
+An answer often sits beside the sentence that matches the question best ("Where did it
+happen?" finds the sentence naming the place; the next one says what happened there), and the
+best few candidates say in the articles' own words what the question asked in other words.
+So each candidate also gets, from the pool alone:
+
+- ``blended``: the cosine of the question with the claim's vector blended with its
+  neighbours' (the sentence read in its passage);
+- ``window``: the best cosine of the claims up to ``w.reach`` places either side;
+- ``passage``: the best first-stage relevance of those claims;
+- ``document``: 1 / (1 + its document's rank by its best claim's first-stage relevance);
+- ``feedback``: the cosine with the question moved towards the mean of the best
+  ``w.feedback_claims`` claims, those within ``w.feedback_floor`` of the best (pseudo-relevance
+  feedback, as in Rocchio);
+- ``expansion``: BM25 over the terms those best claims use most, weighted by IDF (as in
+  RM3), as a share like ``lexical``.
+
+Nothing here knows a story or a kind of question.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..store.port import ClaimStore, TermStats
+from .retrieve import BM25, Candidate, Pool, idf
+from .weights import WEIGHTS, Weights
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
+def blended(vector: np.ndarray, neighbours: Sequence[np.ndarray], mix: float) -> np.ndarray:
+    """The claim's vector plus ``mix`` times its neighbours' mean, unit length."""
+    if not neighbours:
+        return vector
+    return unit(vector + mix * np.mean(neighbours, axis=0))
+
+
+def feedback_vector(qvec: np.ndarray, best: Sequence[np.ndarray], mix: float) -> np.ndarray:
+    """The question's vector moved towards the mean direction of the best claims' vectors."""
+    if not best:
+        return qvec
+    return unit(qvec + mix * unit(np.mean(best, axis=0)))
+
+
+def expansion_terms(best_terms: Sequence[str], q_terms: Sequence[str], df: dict[str, int], claims: int,
+                    limit: int) -> list[str]:
+    """The terms the best claims use most, by their share of each claim's terms times IDF; not the
+    question's own, not numbers, and not terms only one claim uses (those name nothing shared)."""
+    asked = set(q_terms)
+    weight: Counter = Counter()
+    for text in best_terms:
+        words = text.split()
+        for t, n in Counter(words).items():
+            if t not in asked and not t.isdigit():
+                weight[t] += n / len(words)
+    scored = {t: v * idf(df[t], claims) for t, v in weight.items() if df.get(t, 0) > 1}
+    return [t for t, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def feedback_claims(cands: Sequence[Candidate], rel: dict[int, float], limit: int, floor: float) -> list[Candidate]:
+    """The best ``limit`` candidates by first-stage relevance that score at least ``floor`` times
+    the best: feedback from claims far behind the best would pull the question off its subject
+    (one article answers it, the rest of the store is about something else)."""
+    ordered = sorted(cands, key=lambda c: (-rel[id(c)], c.ref.id))
+    if not ordered:
+        return []
+    top = rel[id(ordered[0])]
+    return [c for c in ordered[:limit] if rel[id(c)] >= floor * top]
+
+
+def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Callable[[Candidate], float],
+           w: Weights = WEIGHTS) -> None:
+    """Set each candidate's ``blended``, ``window``, ``passage``, ``document``, ``feedback`` and
+    ``expansion`` (see the module's docstring). ``relevance`` is the first-stage score."""
+    cands = pool.candidates
+    if not cands:
+        return
+    rel = {id(c): relevance(c) for c in cands}
+    best = feedback_claims(cands, rel, w.feedback_claims, w.feedback_floor)
+    _expansion(store, pool, best, w)
+    doc_best: dict[str, float] = {}
+    for c in cands:
+        doc_best[c.ref.doc_id] = max(doc_best.get(c.ref.doc_id, -math.inf), rel[id(c)])
+    doc_rank = {d: i for i, d in enumerate(sorted(doc_best, key=lambda d: (-doc_best[d], d)))}
+    by_pos = {(c.ref.doc_id, c.ref.seq): c for c in cands if c.loaded}
+    fb = None
+    if qvec is not None:
+        fb = feedback_vector(qvec, [c.ref.vector for c in best if c.ref.vector is not None], w.feedback_mix)
+    offsets = [d for d in range(-w.reach, w.reach + 1) if d]
+    for c in cands:
+        c.document = 1.0 / (1 + doc_rank[c.ref.doc_id])
+        around = [by_pos.get((c.ref.doc_id, c.ref.seq + d)) for d in offsets] if c.loaded else []
+        around = [n for n in around if n is not None]
+        c.passage = max((rel[id(n)] for n in around), default=0.0)
+        if fb is None or c.ref.vector is None:
+            continue
+        c.feedback = float(c.ref.vector @ fb)
+        beside = [n.ref.vector for n in around if abs(n.ref.seq - c.ref.seq) == 1 and n.ref.vector is not None]
+        c.blended = float(blended(c.ref.vector, beside, w.context_mix) @ qvec)
+        c.window = max((n.semantic for n in around if n.ref.vector is not None), default=0.0)
+
+
+def _expansion(store: ClaimStore, pool: Pool, best: list[Candidate], w: Weights) -> None:
+    words = {t for c in best for t in c.ref.terms.split()} - set(pool.terms)
+    if not words or not w.expansion_terms:
+        return
+    stats = store.term_stats(sorted(words))
+    chosen = expansion_terms([c.ref.terms for c in best], pool.terms, dict(stats.df), stats.claims,
+                             w.expansion_terms)
+    if not chosen:
+        return
+    bm25 = BM25(chosen, TermStats(stats.claims, stats.avg_terms, stats.avg_context, stats.df), w)
+    for c in pool.candidates:
+        c.expansion = bm25.share(c.ref.terms, c.ref.context_terms)
