@@ -1,22 +1,14 @@
 """Evidence around a candidate and from the best candidates, exactly, on tiny inputs."""
-import math
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from briefings.answering.analyse import analyse
-from briefings.answering.expand import blended, enrich, expansion_terms, feedback_vector, unit
+from briefings.answering.expand import enrich, expansion_terms, feedback_vector, unit
 from briefings.answering.retrieve import BM25, Candidate, Pool, idf
 from briefings.answering.weights import WEIGHTS
 from briefings.store.port import ClaimRef, TermStats
-
-
-def test_blended_adds_the_neighbours_mean_at_the_mix_and_keeps_unit_length():
-    v, a, b = np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), np.array([0, 0, 1.0])
-    out = blended(v, [a, b], 0.5)
-    assert out == pytest.approx(np.array([1, 0.25, 0.25]) / math.sqrt(1.125))
-    assert blended(v, [], 0.5) is v  # no neighbours: the claim alone
 
 
 def test_feedback_moves_the_question_towards_the_best_claims():
@@ -77,6 +69,8 @@ def test_enrich_sets_passage_document_feedback_and_expansion():
     assert far.window == 0.0 and far.passage == 0.0  # its neighbours were never read ...
     assert far.blended == pytest.approx(1.0)  # ... so it is read alone
     assert a1.blended == pytest.approx(float(unit(np.array([0.6, 0.8]) + 0.5 * np.array([1.0, 0.0])) @ q))
+    assert a0.blended == pytest.approx(float(unit(np.array([1.0, 0.0]) + 0.5 * np.array([0.6, 0.8])) @ q))
+    assert a4.blended == pytest.approx(0.0)  # no neighbour beside it: its own cosine
     # documents ranked by their best claim's first-stage relevance: a (2.0), c (1.0), b (0.8)
     assert (a0.document, far.document, b0.document) == (1.0, 0.5, pytest.approx(1 / 3))
     # feedback from the best two by first-stage relevance (a0 at 2.0; c:7 and a0 tie on vector)

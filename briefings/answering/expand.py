@@ -36,13 +36,6 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / n if n else v
 
 
-def blended(vector: np.ndarray, neighbours: Sequence[np.ndarray], mix: float) -> np.ndarray:
-    """The claim's vector plus ``mix`` times its neighbours' mean, unit length."""
-    if not neighbours:
-        return vector
-    return unit(vector + mix * np.mean(neighbours, axis=0))
-
-
 def feedback_vector(qvec: np.ndarray, best: Sequence[np.ndarray], mix: float) -> np.ndarray:
     """The question's vector moved towards the mean direction of the best claims' vectors."""
     if not best:
@@ -83,29 +76,54 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     cands = pool.candidates
     if not cands:
         return
-    rel = {id(c): relevance(c) for c in cands}
-    best = feedback_claims(cands, rel, w.feedback_claims, w.feedback_floor)
+    rel_of = {id(c): relevance(c) for c in cands}
+    best = feedback_claims(cands, rel_of, w.feedback_claims, w.feedback_floor)
     _expansion(store, pool, best, w)
     doc_best: dict[str, float] = {}
     for c in cands:
-        doc_best[c.ref.doc_id] = max(doc_best.get(c.ref.doc_id, -math.inf), rel[id(c)])
+        doc_best[c.ref.doc_id] = max(doc_best.get(c.ref.doc_id, -math.inf), rel_of[id(c)])
     doc_rank = {d: i for i, d in enumerate(sorted(doc_best, key=lambda d: (-doc_best[d], d)))}
-    by_pos = {(c.ref.doc_id, c.ref.seq): c for c in cands if c.loaded}
-    fb = None
-    if qvec is not None:
-        fb = feedback_vector(qvec, [c.ref.vector for c in best if c.ref.vector is not None], w.feedback_mix)
-    offsets = [d for d in range(-w.reach, w.reach + 1) if d]
     for c in cands:
         c.document = 1.0 / (1 + doc_rank[c.ref.doc_id])
-        around = [by_pos.get((c.ref.doc_id, c.ref.seq + d)) for d in offsets] if c.loaded else []
-        around = [n for n in around if n is not None]
-        c.passage = max((rel[id(n)] for n in around), default=0.0)
-        if fb is None or c.ref.vector is None:
+
+    # the passage: for each offset, the index of the candidate that far away in the same document
+    # (-1 when there is none, or the candidate's document was not read whole)
+    n = len(cands)
+    at = {(c.ref.doc_id, c.ref.seq): i for i, c in enumerate(cands) if c.loaded}
+    offsets = [d for d in range(-w.reach, w.reach + 1) if d]
+    near = np.array([[at.get((c.ref.doc_id, c.ref.seq + d), -1) if c.loaded else -1 for d in offsets]
+                     for c in cands], dtype=np.int64).reshape(n, len(offsets))
+    present = near >= 0
+    rel = np.array([rel_of[id(c)] for c in cands])
+    passage = np.where(present, rel[near], -np.inf).max(axis=1, initial=-np.inf)
+    for c, p in zip(cands, passage):
+        c.passage = float(p) if p > -np.inf else 0.0
+    if qvec is None:
+        return
+    has = np.array([c.ref.vector is not None for c in cands])
+    if not has.any():
+        return
+    dim = next(c.ref.vector for c in cands if c.ref.vector is not None).shape[0]
+    vecs = np.vstack([c.ref.vector if c.ref.vector is not None else np.zeros(dim) for c in cands])
+    fb = feedback_vector(qvec, [c.ref.vector for c in best if c.ref.vector is not None], w.feedback_mix)
+    feedback = vecs @ fb
+    semantic = np.array([c.semantic for c in cands])
+    with_vec = present & has[near]
+    window = np.where(with_vec, semantic[near], -np.inf).max(axis=1, initial=-np.inf)
+    # the sentence read in its passage: its vector plus its neighbours' mean at the mix
+    total, count = np.zeros_like(vecs), np.zeros(n)
+    for j in (offsets.index(-1), offsets.index(1)):
+        total += np.where(with_vec[:, j, None], vecs[near[:, j]], 0.0)
+        count += with_vec[:, j]
+    mixed = vecs + w.context_mix * total / np.maximum(count, 1)[:, None]
+    norms = np.linalg.norm(mixed, axis=1)
+    blended_cos = np.where(count > 0, (mixed @ qvec) / np.where(norms > 0, norms, 1.0), vecs @ qvec)
+    for i, c in enumerate(cands):
+        if not has[i]:
             continue
-        c.feedback = float(c.ref.vector @ fb)
-        beside = [n.ref.vector for n in around if abs(n.ref.seq - c.ref.seq) == 1 and n.ref.vector is not None]
-        c.blended = float(blended(c.ref.vector, beside, w.context_mix) @ qvec)
-        c.window = max((n.semantic for n in around if n.ref.vector is not None), default=0.0)
+        c.feedback = float(feedback[i])
+        c.window = float(window[i]) if window[i] > -np.inf else 0.0
+        c.blended = float(blended_cos[i])
 
 
 def _expansion(store: ClaimStore, pool: Pool, best: list[Candidate], w: Weights) -> None:
@@ -119,4 +137,4 @@ def _expansion(store: ClaimStore, pool: Pool, best: list[Candidate], w: Weights)
         return
     bm25 = BM25(chosen, TermStats(stats.claims, stats.avg_terms, stats.avg_context, stats.df), w)
     for c in pool.candidates:
-        c.expansion = bm25.share(c.ref.terms, c.ref.context_terms)
+        c.expansion = bm25.share_of(c.ref)

@@ -76,12 +76,21 @@ class BM25:
         self.full = sum(weight for _, weight in self.known)
         self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
         self.w = w
+        self._terms = frozenset(t for t, _ in self.known)
 
     def share(self, terms: str, context: str = "") -> float:
+        return self.share_tokens(terms.split(), context.split())
+
+    def share_of(self, ref: ClaimRef) -> float:
+        """The share of a claim's terms and context (split once per claim)."""
+        return self.share_tokens(*ref.tokens)
+
+    def share_tokens(self, own: list[str], ctx: list[str]) -> float:
         if not self.full:
             return 0.0
+        if self._terms.isdisjoint(own) and self._terms.isdisjoint(ctx):
+            return 0.0
         w = self.w
-        own, ctx = terms.split(), context.split()
         norm = w.k1 * (1 - w.b + w.b * (len(own) + w.context * len(ctx)) / self.avgdl)
         score = 0.0
         for t, weight in self.known:
@@ -153,7 +162,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     bm25 = BM25(q_terms, stats, w)
     by_id: dict[str, Candidate] = {}
     for h in hits:
-        by_id[h.id] = Candidate(h, lexical=bm25.share(h.terms, h.context_terms))
+        by_id[h.id] = Candidate(h, lexical=bm25.share_of(h))
 
     # the documents worth reading whole: best by lexical hits, and nearest by vector
     best_doc: dict[str, float] = {}
@@ -168,7 +177,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
         c = by_id.get(ref.id)
         if c is None:
-            lexical = 0.0 if complete else bm25.share(ref.terms, ref.context_terms)
+            lexical = 0.0 if complete else bm25.share_of(ref)
             by_id[ref.id] = Candidate(ref, lexical=lexical, loaded=True)
         else:
             c.ref, c.loaded = ref, True

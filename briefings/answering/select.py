@@ -151,7 +151,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     for c in cands:
         claim = c.claim
         rows.append((
-            c.semantic, c.lexical, own.share(c.ref.terms), c.neighbour,
+            c.semantic, c.lexical, own.share_tokens(c.ref.tokens[0], []), c.neighbour,
             answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,

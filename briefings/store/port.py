@@ -49,6 +49,11 @@ class ClaimRef:
     terms: str
     context_terms: str = ""
     vector: np.ndarray | None = field(default=None, compare=False)
+    # its terms and its context's, split once (ranking reads them several times)
+    tokens: tuple[list[str], list[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "tokens", (self.terms.split(), self.context_terms.split()))
 
     @classmethod
     def of(cls, item: IndexedClaim) -> "ClaimRef":
