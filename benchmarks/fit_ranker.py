@@ -43,7 +43,7 @@ def collect(model, mixed: bool = False):
     """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
     from briefings.answering.analyse import analyse
     from briefings.answering.answer import RANK_POOL
-    from briefings.answering.expand import enrich
+    from briefings.answering.expand import enrich, expand
     from briefings.answering.retrieve import fill, gather
     from briefings.answering.select import features, figure_matches, relevance
     from briefings.answering.weights import WEIGHTS
@@ -60,6 +60,7 @@ def collect(model, mixed: bool = False):
             pool = gather(store, aq, qvec, w=WEIGHTS)
             enrich(store, pool, qvec, relevance, WEIGHTS)
             fill(store, pool, RANK_POOL, relevance)
+            expand(store, pool, relevance, WEIGHTS)
             docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
             match = None
             if aq.kind == "quantity":

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from briefings.answering.analyse import analyse
-from briefings.answering.expand import enrich, expansion_terms, feedback_vector, unit
+from briefings.answering.expand import enrich, expand, expansion_terms, feedback_vector, unit
 from briefings.answering.retrieve import BM25, Candidate, Pool, idf
 from briefings.answering.weights import WEIGHTS
 from briefings.store.port import ClaimRef, TermStats
@@ -45,7 +45,7 @@ def cand(doc, seq, terms, vec, semantic, lexical=0.0, loaded=True):
     return Candidate(ref, lexical=lexical, semantic=semantic, loaded=loaded)
 
 
-def test_enrich_sets_passage_document_feedback_and_expansion():
+def test_enrich_sets_passage_document_and_feedback_and_expand_the_expansion():
     q = np.array([1.0, 0.0])
     # document a: the matching sentence (0), the one after it that says what happened (1), a far one (4)
     a0 = cand("a", 0, "bridge fell", [1.0, 0.0], semantic=1.0, lexical=1.0)
@@ -62,6 +62,8 @@ def test_enrich_sets_passage_document_feedback_and_expansion():
         return c.semantic + c.lexical
 
     enrich(store, pool, q, rel, w)
+    assert store.calls == [] and a0.expansion == 0.0  # the expansion comes later, for the candidates kept
+    expand(store, pool, rel, w)
     # passage: neighbours up to two places either side, in the same document, read whole
     assert a0.window == pytest.approx(0.6) and a0.passage == pytest.approx(0.6)
     assert a1.window == pytest.approx(1.0) and a1.passage == pytest.approx(2.0)
@@ -88,6 +90,7 @@ def test_enrich_without_a_model_sets_only_what_needs_no_vectors():
     e = cand("b", 0, "bridge", [1.0, 0.0], semantic=0.0, lexical=0.8)
     pool = Pool(analyse("bridge?"), ("bridge",), TermStats(10, 3.0, 0.0, {"bridge": 2}), [c, d, e])
     enrich(Stats({"fell": 2}), pool, None, lambda x: x.lexical, WEIGHTS)
+    expand(Stats({"fell": 2}), pool, lambda x: x.lexical, WEIGHTS)
     assert c.expansion > 0 and d.expansion > 0 and e.expansion == 0.0
     assert (c.passage, d.passage, e.passage) == (0.5, 1.0, 0.0)
     assert (c.document, e.document) == (1.0, 0.5)

@@ -7,7 +7,7 @@ from ..types import Answer
 from .analyse import analyse
 from .cite import Citer
 from .compose import compose
-from .expand import enrich
+from .expand import enrich, expand
 from .retrieve import fill, gather
 from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
@@ -36,6 +36,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
     enrich(store, pool, qvec, lambda c: relevance(c, w), w)
     fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
+    expand(store, pool, lambda c: relevance(c, w), w)
     docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
     match = None
     if q.kind == "quantity":

@@ -24,7 +24,7 @@ from ..types import Briefing, Claim, Document, Point, Quantity, Section
 from .analyse import analyse
 from .cite import Citer
 from .compose import point_text, source_label
-from .expand import enrich
+from .expand import enrich, expand
 from .retrieve import Candidate, fill, gather
 from .select import Ranked, historical, rank, relevance, select
 from .weights import WEIGHTS, Weights
@@ -85,6 +85,7 @@ def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, sinc
         pool = gather(store, q, qvec, w=w, since=since, doc_ids=list(by_id))
         enrich(store, pool, qvec, lambda c: relevance(c, w), w)
         fill(store, pool, TOPIC_POOL, lambda c: relevance(c, w))
+        expand(store, pool, lambda c: relevance(c, w), w)
         return _Scope(by_id, rank(pool, {d: by_id[d].published for d in by_id}, w))
     items = store.claims_of(list(by_id), with_vectors=embedder is not None)
     ranked = [Ranked(Candidate(ClaimRef.of(i), i.claim, loaded=True), s) for i, s in zip(items, salience(items))]

@@ -71,14 +71,14 @@ def feedback_claims(cands: Sequence[Candidate], rel: dict[int, float], limit: in
 
 def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Callable[[Candidate], float],
            w: Weights = WEIGHTS) -> None:
-    """Set each candidate's ``blended``, ``window``, ``passage``, ``document``, ``feedback`` and
-    ``expansion`` (see the module's docstring). ``relevance`` is the first-stage score."""
+    """Set each candidate's ``blended``, ``window``, ``passage``, ``document`` and ``feedback``
+    (see the module's docstring), from the whole pool. ``relevance`` is the first-stage score.
+    ``expansion`` comes later, from ``expand``, for the candidates ranked in full only."""
     cands = pool.candidates
     if not cands:
         return
     rel_of = {id(c): relevance(c) for c in cands}
     best = feedback_claims(cands, rel_of, w.feedback_claims, w.feedback_floor)
-    _expansion(store, pool, best, w)
     doc_best: dict[str, float] = {}
     for c in cands:
         doc_best[c.ref.doc_id] = max(doc_best.get(c.ref.doc_id, -math.inf), rel_of[id(c)])
@@ -126,7 +126,12 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
         c.blended = float(blended_cos[i])
 
 
-def _expansion(store: ClaimStore, pool: Pool, best: list[Candidate], w: Weights) -> None:
+def expand(store: ClaimStore, pool: Pool, relevance: Callable[[Candidate], float], w: Weights = WEIGHTS) -> None:
+    """Set each candidate's ``expansion``: BM25 over the terms the best candidates use most. Run
+    after ``fill``, which keeps the best by the same ``relevance``, so the feedback claims are
+    those ``enrich`` chose from the whole pool."""
+    rel_of = {id(c): relevance(c) for c in pool.candidates}
+    best = feedback_claims(pool.candidates, rel_of, w.feedback_claims, w.feedback_floor)
     words = {t for c in best for t in c.ref.terms.split()} - set(pool.terms)
     if not words or not w.expansion_terms:
         return
