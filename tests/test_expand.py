@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from briefings.answering.analyse import analyse
-from briefings.answering.expand import enrich, expand, expansion_terms, feedback_vector, unit
+from briefings.answering.expand import enrich, expand, expansion_terms, feedback_claims, feedback_vector, unit
 from briefings.answering.retrieve import BM25, Candidate, Pool, idf
 from briefings.answering.weights import WEIGHTS
 from briefings.store.port import ClaimRef, TermStats
@@ -95,3 +95,11 @@ def test_enrich_without_a_model_sets_only_what_needs_no_vectors():
     assert (c.passage, d.passage, e.passage) == (0.5, 1.0, 0.0)
     assert (c.document, e.document) == (1.0, 0.5)
     assert (c.feedback, c.window, c.blended) == (0.0, 0.0, 0.0)
+
+
+def test_feedback_comes_from_the_best_claims_within_the_floor_of_the_best():
+    cs = [cand("a", i, "x", [1.0, 0.0], semantic=s) for i, s in enumerate([0.9, 0.5, 0.3, 0.8])]
+    rel = {id(c): c.semantic for c in cs}
+    assert [c.ref.seq for c in feedback_claims(cs, rel, limit=3, floor=0.5)] == [0, 3, 1]
+    assert [c.ref.seq for c in feedback_claims(cs, rel, limit=3, floor=0.6)] == [0, 3]  # 0.5 < 0.6 x 0.9
+    assert feedback_claims([], {}, limit=3, floor=0.5) == []

@@ -85,3 +85,18 @@ def test_select_keeps_distinct_points_and_cites_repeats_together():
 def test_select_stops_at_the_limit():
     r = ranked([(f"S{i}.", 0.9 - i * 0.01, f"d{i}") for i in range(12)], np.eye(12).tolist())
     assert len(select(r, WEIGHTS)) == WEIGHTS.max_points
+
+
+def test_without_the_model_the_ranker_uses_its_own_coefficients():
+    from dataclasses import replace
+
+    from briefings.answering.select import FEATURES, LEXICAL_FEATURES, coefficients
+    w = replace(WEIGHTS, lexical_ranker=(("lexical", 2.0), ("bias", -3.0)))
+    coef, bias = coefficients(w, model=False)
+    assert bias == -3.0 and coef[FEATURES.index("lexical")] == 2.0
+    assert sum(coef != 0) == 1  # features it does not name count nothing
+    coef, bias = coefficients(w, model=True)
+    assert bias == WEIGHTS.bias and coef[FEATURES.index("semantic")] == WEIGHTS.semantic
+    # the lexical ranker is fitted on features that need no vectors
+    assert not {"semantic", "feedback", "blended", "window"} & set(LEXICAL_FEATURES)
+    assert {n for n, _ in WEIGHTS.lexical_ranker} - {"bias"} <= set(LEXICAL_FEATURES)
