@@ -23,6 +23,9 @@ def speakers(*sentences):
     ("By Kyiv's estimate, 11,000 soldiers were killed.", "Kyiv"),
     ("Rescuers said they do not expect to find anyone alive, Coast Guard Rear Adm. Shannon Gilreath told reporters.",
      "Shannon Gilreath"),
+    ("MONTGOMERY — Gov. Randall Pruitt on Friday urged both sides to get back in a room.", "Randall Pruitt"),
+    ("Moore on Tuesday said the channel would reopen.", "Moore"),
+    ("“We will rebuild,” said Putin in a statement.", "Putin"),
 ])
 def test_one_sentence(sentence, who):
     assert speakers(sentence)[0][0] == who
@@ -32,6 +35,9 @@ def test_one_sentence(sentence, who):
     "The report said nothing new.",
     "The ship, which had lost power, struck the bridge at 1:28 a.m.",
     "North Korea has too many soldiers, and it needs cash.",
+    # a clause is not a speaker, nor is a verb
+    "She repeated her campaign pledges to hire 40 more police officers.",
+    "The fund, $25 million from the employers plus $5 million pledged by the state, is expected to open in May.",
 ])
 def test_no_speaker(sentence):
     assert speakers(sentence) == [None]
@@ -70,3 +76,10 @@ def test_each_source_of_a_sentence_quoting_two():
     assert a.sources_by_position("Police estimated 24,000, while organisers said more than 100,000 attended.") == [
         (7, "Police"), (42, "organisers")]
     assert [m.kind for m in mentions("“Fine,” Moore said, according to aides.")] == ["said", "according_to"]
+
+
+def test_the_role_after_a_quote_is_the_person_who_holds_it():
+    assert speakers("Russian President Vladimir Putin spoke on Friday.",
+                    "“Images are a serious thing,” said the Russian president.")[1] == ("Vladimir Putin", "role")
+    assert [(m.text, m.kind) for m in mentions("“Images are a serious thing,” said the Russian president.")] == [
+        ("the Russian president", "quote_said")]

@@ -22,16 +22,19 @@ _TOKEN = r"(?:[A-Z][\w’'&.-]*[\w.]|[A-Z])"  # a capitalised word: Jane, O’Br
 _JOIN = r"(?:of|for|the|and|de|del|da|van|von|der|bin|al|la|le)"
 NAME = rf"{_TOKEN}(?:[ \t]+(?:{_JOIN}[ \t]+){{0,2}}{_TOKEN}){{0,6}}"
 # between the subject and its verb: auxiliaries and adverbs ("has also said", "later told")
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _AUX = r"(?:\s+(?:has|have|had|was|were|is|are|would|will|also|later|then|earlier|once|again|previously|still|"\
-       r"already|now|further|first|separately|[a-z]+ly))*"
+       rf"already|now|further|first|separately|[a-z]+ly|(?:on\s+)?{_WEEKDAY}))*"
 _OPENERS = r"(?:^|(?<=[,;:(—–])\s*|(?<=[”\"])\s*|\b(?:and|but|while|whereas|as|although|though|because|that)\s+)"
 _LOWER_NP = r"(?!(?:and|but|while|whereas|as|although|though|because|that|when|if|so)\b)(?:(?:[Tt]he|[Aa]n?|[Ss]ome|[Mm]any|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]ost|[Oo]ther)\s+)?"\
             r"(?:[A-Z][\w’'.-]*\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3}"
 
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>(?:[^,.;:()—–“”\"]|(?<=[A-Z])\.){2,90}?)"
                        r"(?=[,;:()—–“”\"]|(?<![A-Z])\.|\s+(?:that|which|who|in\s+a|on\s+\w+day|as\s+of)\b|$)")
-# “…,” said Jane Roe  /  “…,” said the governor
-INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>(?:the\s+|a\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{NAME}"
+_ROLE = "|".join(sorted((t for t in TITLES if "." not in t), key=len, reverse=True))
+# “…,” said Jane Roe  /  “…,” said the governor  /  “…,” said the Russian president
+INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>the\s+{_TOKEN}\s+(?:{_ROLE})\b"
+                      rf"|(?:the\s+|a\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{NAME}"
                       rf"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
 SUBJECT = re.compile(
@@ -49,6 +52,9 @@ _NOT_SUBJECT = {
     "because", "although", "though", "these", "those", "we", "i", "you", "one", "he", "she", "they", "report",
     "reports", "data", "study", "figures", "statement", "documents", "records", "article", "analysis",
 }
+# a subject never ends in one of these: "…, is expected to" is not a statement by "is"
+_AUXILIARIES = {"is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did",
+                "will", "would", "can", "could", "may", "might", "must", "should", "shall"}
 _LEAD_WORDS = {"the", "a", "an", "in", "on", "at", "but", "and", "as", "so", "yet", "still", "then", "now", "also"}
 
 
@@ -113,6 +119,9 @@ def mentions(sentence: str) -> list[Mention]:
         if who:
             found.append(Mention(who, "according_to", m.start()))
     for m in INVERTED.finditer(sentence):
+        if re.fullmatch(rf"the\s+{_TOKEN}\s+(?:{_ROLE})", m.group("who")):  # "the Russian president": a role
+            found.append(Mention(m.group("who"), "quote_said", m.start(), m.start()))
+            continue
         role = re.match(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z])", m.group("who"))  # "union leader Tomas Berg"
         who = m.group("who")[role.end():] if role else m.group("who")
         found.append(Mention(_clean(who), "quote_said", m.start(), m.start(),
@@ -123,6 +132,10 @@ def mentions(sentence: str) -> list[Mention]:
         head = who.split()[-1].lower() if who else ""
         if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
             continue
+        if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES:
+            continue  # a clause, not a speaker: "She repeated her campaign (pledges)", "…, is (expected)"
+        if re.search(r"\b(?:is|are|was|were|be|been|being)(?:\s+[a-z]+ly)?\s+$", sentence[:m.start("verb")]):
+            continue  # passive: "the fund is expected to", "he was told"
         if head in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) and (not who[:1].isupper() or first in ("the", "a", "an")):
             continue
         if who.islower() and who not in PERSONAL_PRONOUNS and not re.match(r"(?:the|a|an)\s", who) \
