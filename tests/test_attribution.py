@@ -26,6 +26,7 @@ def speakers(*sentences):
     ("MONTGOMERY — Gov. Randall Pruitt on Friday urged both sides to get back in a room.", "Randall Pruitt"),
     ("Moore on Tuesday said the channel would reopen.", "Moore"),
     ("“We will rebuild,” said Putin in a statement.", "Putin"),
+    ("3:15 p.m. — Riverline: “We accept the findings.”", "Riverline"),
 ])
 def test_one_sentence(sentence, who):
     assert speakers(sentence)[0][0] == who
@@ -38,6 +39,7 @@ def test_one_sentence(sentence, who):
     # a clause is not a speaker, nor is a verb
     "She repeated her campaign pledges to hire 40 more police officers.",
     "The fund, $25 million from the employers plus $5 million pledged by the state, is expected to open in May.",
+    "Note: the figures are provisional.",
 ])
 def test_no_speaker(sentence):
     assert speakers(sentence) == [None]

@@ -44,6 +44,8 @@ SUBJECT = re.compile(
 )
 ESTIMATION = re.compile(rf"\b(?:[Bb]y|[Ii]n)\s+(?P<who>{NAME})[’']s?\s+(?:estimation|estimate|estimates|assessment|count|tally|view|account)\b")
 LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'.-]+(?:\s+[A-Z][A-Z’'.-]+){0,3})(?:,\s*[A-Z][A-Z ]+)?:\s")
+# a live update's entry: "3:15 p.m. — Riverline: “We accept the findings”" (a name, a colon, a quotation)
+LIVE_LABEL = re.compile(rf"^(?:\d{{1,2}}(?::\d\d)?\s*(?:[ap]\.m\.)?\s*[—–-]\s*)?(?P<label>{NAME}):\s*[“\"]")
 # "Jane Roe, the union's president," / "Jane Roe, president of the union," -> role "president"
 APPOSITIVE_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){{0,4}}?(?P<role>[a-z]+)"
                              rf"(?:\s+(?:of|for|at|with)\s+[^,]{{1,60}})?,")
@@ -114,6 +116,8 @@ def mentions(sentence: str) -> list[Mention]:
     m = LABEL.match(sentence)
     if m and len(m.group("label")) > 2:
         found.append(Mention(m.group("label").title(), "label", 0))
+    elif (m := LIVE_LABEL.match(sentence)) and len(m.group("label")) > 2:
+        found.append(Mention(_clean(m.group("label")), "label", 0))
     for m in ACCORDING.finditer(sentence):
         who = " ".join(_clean(m.group("who")).split()[:8])
         if who:
