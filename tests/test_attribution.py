@@ -85,3 +85,16 @@ def test_the_role_after_a_quote_is_the_person_who_holds_it():
                     "“Images are a serious thing,” said the Russian president.")[1] == ("Vladimir Putin", "role")
     assert [(m.text, m.kind) for m in mentions("“Images are a serious thing,” said the Russian president.")] == [
         ("the Russian president", "quote_said")]
+
+
+def test_she_is_the_person_last_named_first_not_the_last_to_speak():
+    assert speakers(
+        "Nadia Fairbanks, the mayor-elect, said she was ready.",
+        "Margaret Oduya, the judge, said the ballots count.",
+        "In her remarks, Fairbanks thanked Oduya for her ruling.",  # Fairbanks is the subject: she leads
+        "She announced that she would ask the council for a review.",
+    ) == [("Nadia Fairbanks", "said"), ("Margaret Oduya", "said"), None, ("Nadia Fairbanks", "pronoun")]
+
+
+def test_a_preposition_does_not_begin_a_speaker():
+    assert [m.text for m in mentions("In her remarks, the mayor said the count was fair.")] == ["the mayor"]

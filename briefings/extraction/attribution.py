@@ -57,6 +57,9 @@ _NOT_SUBJECT = {
 # a subject never ends in one of these: "…, is expected to" is not a statement by "is"
 _AUXILIARIES = {"is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did",
                 "will", "would", "can", "could", "may", "might", "must", "should", "shall"}
+# nor does it begin with a preposition: "In her remarks, …"
+_PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
+                 "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
 _LEAD_WORDS = {"the", "a", "an", "in", "on", "at", "but", "and", "as", "so", "yet", "still", "then", "now", "also"}
 
 
@@ -136,7 +139,7 @@ def mentions(sentence: str) -> list[Mention]:
         head = who.split()[-1].lower() if who else ""
         if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
             continue
-        if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES:
+        if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES or first in _PREPOSITIONS:
             continue  # a clause, not a speaker: "She repeated her campaign (pledges)", "…, is (expected)"
         if re.search(r"\b(?:is|are|was|were|be|been|being)(?:\s+[a-z]+ly)?\s+$", sentence[:m.start("verb")]):
             continue  # passive: "the fund is expected to", "he was told"
@@ -197,6 +200,19 @@ class Attributor:
             if looks_like_person(name):
                 self._meet(name)
                 self.roles[m.group("role").lower()] = name
+        # people already known, mentioned again by name: the first mentioned (most often the
+        # subject) becomes the likeliest referent of the next "he" or "she"
+        again = []
+        for m in re.finditer(NAME, sentence):
+            words = re.sub(r"[’']s$", "", m.group(0)).split()
+            key = words[-1].lower() if words else ""
+            name = self.people.get(key)
+            if name is None and len(words) == 1 and key in self.candidates:
+                name = self.candidates.pop(key)  # called by the surname alone: a person (as in ``resolve``)
+            if name and (len(words) == 1 or " ".join(words).endswith(name)) and name not in again:
+                again.append(name)
+        for name in reversed(again):
+            self._meet(name)
 
     def _meet(self, name: str) -> None:
         self.people.setdefault(name.split()[-1].lower(), name)
