@@ -16,9 +16,9 @@ retrieval from both sides, ranking, selection, composition) over a store of N ge
 article). Claim vectors are random (the model is too slow to embed 10^6 sentences here); they
 cost the same to store, fetch and score. With random vectors no claim is close to any question,
 so abstention for weak evidence is switched off here: every question is ranked, selected and
-composed in full, which is the slow path (a refusal returns before ranking). Baseline: a tantivy BM25 top-10 query over the same
-sentences (the question's words OR-ed, English stemming), the fastest lexical search one could
-use instead. Questions: every question of the development sets (ours and the shared ones).
+composed in full, which is the slow path (a refusal returns before ranking). Baseline: a
+tantivy BM25 top-10 query over the same sentences (the question's words OR-ed, English
+stemming), the fastest lexical search one could use instead. Questions: every question of the development sets (ours and the shared ones).
 Each question runs three times on each contender in turn (tantivy, SQLite, PostgreSQL), so a
 change in the machine's load falls on all alike; its time is the median of its three; p50/p95/max
 are over questions. ``--profile`` adds where ask spends its time, per store method.

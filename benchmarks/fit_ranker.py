@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         a = recall([r for r in alone if r[0] == held], weights, scorer)
         m = recall([r for r in mixed if r[0] == held], weights, scorer)
         totals += (*a, *m)
-        print(f"  {held:24} {a[0] / a[1]:.3f} ({a[0]}/{a[1]})" + (f" | {m[0] / m[1]:.3f} ({m[0]}/{m[1]})" if m[1] else ""))
+        beside = f" | {m[0] / m[1]:.3f} ({m[0]}/{m[1]})" if m[1] else ""
+        print(f"  {held:24} {a[0] / a[1]:.3f} ({a[0]}/{a[1]})" + beside)
     print(f"  {'all':24} {totals[0] / totals[1]:.3f} ({totals[0]}/{totals[1]}) | {totals[2] / totals[3]:.3f} "
           f"({totals[2]}/{totals[3]})")
     w = logistic(np.vstack([r[6][:, cols] for r in rows]), np.concatenate([r[7] for r in rows]))
