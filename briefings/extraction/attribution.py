@@ -32,8 +32,9 @@ _LOWER_NP = r"(?!(?:and|but|while|whereas|as|although|though|because|that|when|i
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>(?:[^,.;:()—–“”\"]|(?<=[A-Z])\.){2,90}?)"
                        r"(?=[,;:()—–“”\"]|(?<![A-Z])\.|\s+(?:that|which|who|in\s+a|on\s+\w+day|as\s+of)\b|$)")
 _ROLE = "|".join(sorted((t for t in TITLES if "." not in t), key=len, reverse=True))
+_THE_ROLE = rf"the\s+{_TOKEN}\s+(?:{_ROLE})\b"  # "the Russian president"
 # “…,” said Jane Roe  /  “…,” said the governor  /  “…,” said the Russian president
-INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>the\s+{_TOKEN}\s+(?:{_ROLE})\b"
+INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>{_THE_ROLE}"
                       rf"|(?:the\s+|a\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{NAME}"
                       rf"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
@@ -55,8 +56,10 @@ _NOT_SUBJECT = {
     "reports", "data", "study", "figures", "statement", "documents", "records", "article", "analysis",
 }
 # a subject never ends in one of these: "…, is expected to" is not a statement by "is"
-_AUXILIARIES = {"is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did",
-                "will", "would", "can", "could", "may", "might", "must", "should", "shall"}
+_BE = ("is", "are", "was", "were", "be", "been", "being")
+_AUXILIARIES = {*_BE, "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "may", "might",
+                "must", "should", "shall"}
+_PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+[a-z]+ly)?\s+$")  # before a verb: "is expected", "was told"
 # nor does it begin with a preposition: "In her remarks, …"
 _PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
                  "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
@@ -126,7 +129,7 @@ def mentions(sentence: str) -> list[Mention]:
         if who:
             found.append(Mention(who, "according_to", m.start()))
     for m in INVERTED.finditer(sentence):
-        if re.fullmatch(rf"the\s+{_TOKEN}\s+(?:{_ROLE})", m.group("who")):  # "the Russian president": a role
+        if re.fullmatch(_THE_ROLE, m.group("who")):  # "the Russian president": a role
             found.append(Mention(m.group("who"), "quote_said", m.start(), m.start()))
             continue
         role = re.match(r"^(?:[a-z][\w’'-]*\s+)+(?=[A-Z])", m.group("who"))  # "union leader Tomas Berg"
@@ -141,7 +144,7 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES or first in _PREPOSITIONS:
             continue  # a clause, not a speaker: "She repeated her campaign (pledges)", "…, is (expected)"
-        if re.search(r"\b(?:is|are|was|were|be|been|being)(?:\s+[a-z]+ly)?\s+$", sentence[:m.start("verb")]):
+        if _PASSIVE.search(sentence[:m.start("verb")]):
             continue  # passive: "the fund is expected to", "he was told"
         if head in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) and (not who[:1].isupper() or first in ("the", "a", "an")):
             continue
@@ -206,13 +209,17 @@ class Attributor:
         for m in re.finditer(NAME, sentence):
             words = re.sub(r"[’']s$", "", m.group(0)).split()
             key = words[-1].lower() if words else ""
-            name = self.people.get(key)
-            if name is None and len(words) == 1 and key in self.candidates:
-                name = self.candidates.pop(key)  # called by the surname alone: a person (as in ``resolve``)
+            name = self._by_surname(key) if len(words) == 1 else self.people.get(key)
             if name and (len(words) == 1 or " ".join(words).endswith(name)) and name not in again:
                 again.append(name)
         for name in reversed(again):
             self._meet(name)
+
+    def _by_surname(self, surname: str) -> str | None:
+        """The person called by this surname alone; a candidate called so becomes a person."""
+        if surname in self.candidates and surname not in self.people:
+            self._meet(self.candidates.pop(surname))
+        return self.people.get(surname)
 
     def _meet(self, name: str) -> None:
         self.people.setdefault(name.split()[-1].lower(), name)
@@ -233,8 +240,8 @@ class Attributor:
         if m and m.group("role") in self.roles:
             return self.roles[m.group("role")], "role"
         name, _ = strip_title(who)
-        if " " not in name and name.lower() in self.candidates and name.lower() not in self.people:
-            self._meet(self.candidates.pop(name.lower()))  # called by the surname alone: a person
+        if " " not in name:
+            self._by_surname(name.lower())
         if " " not in name and name.lower() in self.people:
             return self.people[name.lower()], "surname"
         if name.isupper() and name.lower() in self.people:
