@@ -31,7 +31,8 @@ def display_path(path: Path) -> Path:
 def open_service(settings: Settings) -> BriefingService:
     store = open_store(settings.store_url)
     seeds = settings.seeds_dir if settings.auto_seed and settings.seeds_dir and settings.seeds_dir.is_dir() else None
-    model = LazyModel(settings.model.dir, fetch=settings.model.fetch) if settings.model.enabled else None
+    model = (LazyModel(settings.model.dir, fetch=settings.model.fetch, runtime=settings.model.runtime)
+             if settings.model.enabled else None)
     return BriefingService(store, embedder=model, seeds=display_path(seeds) if seeds else None,
                            max_bytes=settings.max_article_bytes, clock=clock_from(settings),
                            holder=default_holder(settings.scheduler.instance_name),

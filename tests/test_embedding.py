@@ -14,21 +14,65 @@ from briefings.embedding.minilm import gelu
 DATA = Path(__file__).parent / "data"
 
 
-def test_vectors_match_sentence_transformers(model):
+@pytest.fixture(scope="session")
+def numpy_model(model):
+    """The same weights run by the numpy forward pass."""
+    from bot.settings import default_model_dir
+    from briefings.embedding.fetch import ensure_weights
+    from briefings.embedding.minilm import MiniLM
+
+    files = ensure_weights(default_model_dir())
+    return MiniLM(files.weights, files.tokenizer, runtime="numpy")
+
+
+@pytest.fixture(params=["onnx", "numpy"])
+def each_runtime(request, model, numpy_model):
+    return {"onnx": model, "numpy": numpy_model}[request.param]
+
+
+def test_onnxruntime_is_the_default_runtime(model, numpy_model):
+    assert (model.runtime, numpy_model.runtime) == ("onnx", "numpy")
+
+
+def test_vectors_match_sentence_transformers(each_runtime):
     ref = json.loads((DATA / "minilm_reference.json").read_text())
-    got = model.embed(ref["sentences"])
+    got = each_runtime.embed(ref["sentences"])
     want = np.array(ref["vectors"], dtype=np.float32)
     cosines = (got * want).sum(1) / np.linalg.norm(want, axis=1)
     assert cosines.min() > 0.99999
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
-def test_batches_give_the_same_vectors_as_one_by_one(model):
+def test_batches_give_the_same_vectors_as_one_by_one(each_runtime):
     texts = ["short", "a much longer sentence that needs padding in its batch", "mid length one"]
-    together = model.embed(texts)
-    alone = np.vstack([model.embed([t]) for t in texts])
+    together = each_runtime.embed(texts)
+    alone = np.vstack([each_runtime.embed([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-5)
-    assert model.embed([]).shape == (0, 384)
+    assert each_runtime.embed([]).shape == (0, 384)
+
+
+def test_both_runtimes_agree_over_several_batches(model, numpy_model):
+    # more texts than one batch: the onnx runtime runs its batches on two threads
+    texts = [f"Sentence {i} says {'much more ' * (i % 7)}about the bridge." for i in range(75)]
+    a, b = model.embed(texts), numpy_model.embed(texts)
+    assert (a * b).sum(1).min() > 0.99999
+
+
+def test_without_onnxruntime_auto_falls_back_to_numpy_and_onnx_refuses(monkeypatch):
+    import sys
+
+    from bot.settings import default_model_dir
+    from briefings.embedding.fetch import ensure_weights
+    from briefings.embedding.minilm import MiniLM
+
+    try:
+        files = ensure_weights(default_model_dir(), fetch=False)
+    except ModelUnavailable as e:
+        pytest.skip(f"sentence model unavailable: {e}")
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails
+    assert MiniLM(files.weights, files.tokenizer).runtime == "numpy"
+    with pytest.raises(ImportError):
+        MiniLM(files.weights, files.tokenizer, runtime="onnx")
 
 
 def test_gelu_is_the_exact_erf_form():
@@ -98,7 +142,7 @@ def test_a_failed_download_says_why(tmp_path, monkeypatch):
 
 def test_the_lazy_model_loads_nothing_until_asked(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr("briefings.embedding.load_embedder", lambda d, fetch: calls.append(d) or None)
+    monkeypatch.setattr("briefings.embedding.load_embedder", lambda d, **kw: calls.append(d) or None)
     lazy = LazyModel(tmp_path, fetch=False)
     assert calls == [] and lazy.name.startswith("all-MiniLM-L6-v2")
     assert lazy.get() is None and lazy.get() is None

@@ -1,7 +1,8 @@
 """Sentence embeddings: the ``Embedder`` interface, and where the model comes from.
 
-briefbot's model is all-MiniLM-L6-v2 (Apache-2.0, 384 dimensions), run by a small numpy
-forward pass (``minilm.py``) with no torch. Its weights come from the package index (see
+briefbot's model is all-MiniLM-L6-v2 (Apache-2.0, 384 dimensions), run with no torch: by
+onnxruntime over a graph built from the weights (``graph.py``), or by a small numpy forward
+pass (``minilm.py``). Its weights come from the package index (see
 ``fetch.py``) and are checked against the published revision's sha256 before use.
 
 ``load_embedder`` never raises: without the weights it returns ``None`` and says why in one
@@ -31,14 +32,15 @@ class ModelUnavailable(Exception):
     """The model's weights are missing, fail their checksum, or cannot be fetched."""
 
 
-def load_embedder(model_dir: Path, *, fetch: bool = True) -> Embedder | None:
-    """The MiniLM embedder from ``model_dir`` (fetched there first if allowed), or None."""
+def load_embedder(model_dir: Path, *, fetch: bool = True, runtime: str = "auto") -> Embedder | None:
+    """The MiniLM embedder from ``model_dir`` (fetched there first if allowed), or None.
+    ``runtime``: "auto", "onnx" or "numpy" (see ``minilm.MiniLM``)."""
     from .fetch import ensure_weights
     from .minilm import MiniLM
 
     try:
         files = ensure_weights(model_dir, fetch=fetch)
-        return MiniLM(files.weights, files.tokenizer)
+        return MiniLM(files.weights, files.tokenizer, runtime=runtime)
     except ModelUnavailable as e:
         log.warning("sentence-embedding model unavailable (%s); answering lexically. "
                     "`briefbot model fetch` installs it.", e)
@@ -54,11 +56,12 @@ class LazyModel:
     name = MODEL_NAME
     dim = 384
 
-    def __init__(self, model_dir: Path, *, fetch: bool = True):
+    def __init__(self, model_dir: Path, *, fetch: bool = True, runtime: str = "auto"):
         import threading
 
         self.model_dir = Path(model_dir)
         self.fetch = fetch
+        self.runtime = runtime
         self._lock = threading.Lock()
         self._loaded = False
         self._embedder: Embedder | None = None
@@ -68,6 +71,6 @@ class LazyModel:
         if not self._loaded:
             with self._lock:
                 if not self._loaded:
-                    self._embedder = load_embedder(self.model_dir, fetch=self.fetch)
+                    self._embedder = load_embedder(self.model_dir, fetch=self.fetch, runtime=self.runtime)
                     self._loaded = True
         return self._embedder
