@@ -41,6 +41,20 @@ def test_unknown_terms_are_left_out_of_the_share():
     assert bm25_share(["troop", "zzz"], "troop estim", "", stats) == pytest.approx(1.0)
 
 
+def test_a_claim_is_scored_by_whole_terms_only_and_split_only_when_it_has_one():
+    from briefings.store.port import ClaimRef
+
+    stats = TermStats(claims=4, avg_terms=2.0, avg_context=2.0, df={"war": 1, "kursk": 2})
+    bm25 = BM25(["war", "kursk"], stats)
+    prefix_only = ClaimRef("c1", "d", 0, "warm reward", "postwar kursk-ish")
+    assert bm25.share_of(prefix_only) == 0.0
+    assert "tokens" not in prefix_only.__dict__  # never split
+    for terms, context in (("war", ""), ("a war b", "kursk"), ("other", "x kursk"), ("kursk war", "war")):
+        ref = ClaimRef("c2", "d", 0, terms, context)
+        assert bm25.share_of(ref) == pytest.approx(bm25.share(terms, context))
+        assert bm25.share_of(ref) > 0
+
+
 def test_plan_ors_rare_terms_within_the_budget_and_ands_when_all_are_common():
     df = {"kursk": 10, "troop": 500, "said": 9000, "unknown": 0}
     assert plan(["said", "troop", "kursk", "unknown"], df, budget=1000) == (("kursk", "troop"), ())

@@ -16,6 +16,7 @@ among the store's own terms.
 from __future__ import annotations
 
 import math
+import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
@@ -78,12 +79,18 @@ class BM25:
         self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
         self.w = w
         self._terms = frozenset(t for t, _ in self.known)
+        # any known term, as a whole term of a space-separated string: most claims have none,
+        # and are scored 0 without splitting their terms
+        self._any = re.compile("(?:^| )(?:" + "|".join(re.escape(t) for t in self._terms) + ")(?= |$)") \
+            if self._terms else None
 
     def share(self, terms: str, context: str = "") -> float:
         return self.share_tokens(terms.split(), context.split())
 
     def share_of(self, ref: ClaimRef) -> float:
-        """The share of a claim's terms and context (split once per claim)."""
+        """The share of a claim's terms and context (split once per claim, if it has any term)."""
+        if self._any is None or not (self._any.search(ref.terms) or self._any.search(ref.context_terms)):
+            return 0.0
         return self.share_tokens(*ref.tokens)
 
     def share_tokens(self, own: list[str], ctx: list[str]) -> float:

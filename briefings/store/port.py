@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -49,11 +50,12 @@ class ClaimRef:
     terms: str
     context_terms: str = ""
     vector: np.ndarray | None = field(default=None, compare=False)
-    # its terms and its context's, split once (ranking reads them several times)
-    tokens: tuple[list[str], list[str]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "tokens", (self.terms.split(), self.context_terms.split()))
+    @cached_property
+    def tokens(self) -> tuple[list[str], list[str]]:
+        """Its terms and its context's, split once, when first needed (ranking reads them several
+        times, but most claims fetched never need them)."""
+        return self.terms.split(), self.context_terms.split()
 
     @classmethod
     def of(cls, item: IndexedClaim) -> "ClaimRef":
