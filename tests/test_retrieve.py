@@ -49,7 +49,8 @@ def test_a_claim_is_scored_by_whole_terms_only_and_split_only_when_it_has_one():
     prefix_only = ClaimRef("c1", "d", 0, "warm reward", "postwar kursk-ish")
     assert bm25.share_of(prefix_only) == 0.0
     assert "tokens" not in prefix_only.__dict__  # never split
-    for terms, context in (("war", ""), ("a war b", "kursk"), ("other", "x kursk"), ("kursk war", "war")):
+    for terms, context in (("war", ""), ("a war b", "kursk"), ("other", "x kursk"), ("kursk war", "war"),
+                           ("war war", "kursk kursk kursk"), ("war", "war war war war")):
         ref = ClaimRef("c2", "d", 0, terms, context)
         assert bm25.share_of(ref) == pytest.approx(bm25.share(terms, context))
         assert bm25.share_of(ref) > 0

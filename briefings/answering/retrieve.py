@@ -79,33 +79,46 @@ class BM25:
         self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
         self.w = w
         self._terms = frozenset(t for t, _ in self.known)
-        # any known term, as a whole term of a space-separated string: most claims have none,
-        # and are scored 0 without splitting their terms
-        self._any = re.compile("(?:^| )(?:" + "|".join(re.escape(t) for t in self._terms) + ")(?= |$)") \
+        # the known terms, each as a whole term of a space-separated string (terms are joined by
+        # single spaces): one pass of this finds a claim's term frequencies without splitting it
+        self._find = re.compile("(?:^| )(" + "|".join(re.escape(t) for t in self._terms) + ")(?= |$)").findall \
             if self._terms else None
 
     def share(self, terms: str, context: str = "") -> float:
         return self.share_tokens(terms.split(), context.split())
 
     def share_of(self, ref: ClaimRef) -> float:
-        """The share of a claim's terms and context (split once per claim, if it has any term)."""
-        if self._any is None or not (self._any.search(ref.terms) or self._any.search(ref.context_terms)):
+        """The share of a claim's terms and context, read from their strings."""
+        if self._find is None:
             return 0.0
-        return self.share_tokens(*ref.tokens)
+        own, ctx = self._find(ref.terms), self._find(ref.context_terms)
+        if not own and not ctx:
+            return 0.0
+        return self._score(own, ctx, _length(ref.terms), _length(ref.context_terms))
 
     def share_tokens(self, own: list[str], ctx: list[str]) -> float:
-        if not self.full:
-            return 0.0
         if self._terms.isdisjoint(own) and self._terms.isdisjoint(ctx):
             return 0.0
+        return self._score([t for t in own if t in self._terms], [t for t in ctx if t in self._terms],
+                           len(own), len(ctx))
+
+    def _score(self, own_hits: list[str], ctx_hits: list[str], own_len: int, ctx_len: int) -> float:
+        """From the occurrences of known terms in the claim and its context, and their lengths."""
+        if not self.full:
+            return 0.0
         w = self.w
-        norm = w.k1 * (1 - w.b + w.b * (len(own) + w.context * len(ctx)) / self.avgdl)
+        norm = w.k1 * (1 - w.b + w.b * (own_len + w.context * ctx_len) / self.avgdl)
         score = 0.0
         for t, weight in self.known:
-            tf = own.count(t) + (w.context * ctx.count(t) if ctx else 0.0)
+            tf = own_hits.count(t) + (w.context * ctx_hits.count(t) if ctx_hits else 0.0)
             if tf:
                 score += weight * tf * (w.k1 + 1) / (tf + norm)
         return min(1.0, score / self.full)
+
+
+def _length(terms: str) -> int:
+    """How many terms a space-joined string holds."""
+    return terms.count(" ") + 1 if terms else 0
 
 
 def plan(q_terms: Sequence[str], df: dict[str, int], budget: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
