@@ -333,6 +333,28 @@ def postgres_store(url: str, n: int, *, build_missing: bool = True):
     return pg
 
 
+def warm(paths: list[Path], pg_url: str | None = None, schema: str | None = None) -> None:
+    """Read every contender's files once, so that all start with a warm page cache. This
+    machine's kernel reclaims idle page cache (DAMON): without this, a run that follows other
+    work found most of the 2 GB SQLite file evicted and took twice as long as the next."""
+    total = 0
+    for path in paths:
+        for f in ([path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())):
+            with open(f, "rb") as fh:
+                while chunk := fh.read(1 << 24):
+                    total += len(chunk)
+    if pg_url and schema:
+        import psycopg
+
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            pages = conn.execute("SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c JOIN pg_namespace n"
+                                 " ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'i')",
+                                 (schema,)).fetchone()[0]
+            total += int(pages) * 8192
+    print(f"page cache warmed: {total / 1e6:,.0f} MB read", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--claims", type=int, default=100_000)
@@ -365,6 +387,8 @@ def main(argv=None) -> int:
     import tantivy
 
     index = tantivy.Index.open(str(tv))
+    db = OUT / f"sqlite-{n}.sqlite3"
+    warm([db, db.with_name(db.name + "-wal"), tv], args.database_url, f"bench_{n}" if pg is not None else None)
     contenders = {"tantivy BM25 top-10": tantivy_top10(index), "briefbot ask (SQLite)": asker(store, model)}
     if pg is not None:
         contenders["briefbot ask (PostgreSQL)"] = asker(pg, model)
