@@ -195,17 +195,14 @@ def gather(store: ClaimStore, question: Question, qvec: Vector, *, w: Weights = 
     for c in by_id.values():
         best_doc[c.ref.doc_id] = max(best_doc.get(c.ref.doc_id, 0.0), c.lexical)
     docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
-    with_vectors = qvec is not None
-    refs = store.refs_of(docs, with_vectors=with_vectors)  # while the question may still be embedding
     if isinstance(qvec, Future):
         qvec = qvec.result()
     if qvec is not None:
-        nearest = [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
-                   if (scope is None or h.doc_id in scope) and h.doc_id not in docs]
-        refs += store.refs_of(nearest, with_vectors=True) if nearest else []
+        docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
+                 if scope is None or h.doc_id in scope]
     # when every known term was matched on, a claim the search did not return has none of them
     complete = not all_terms and set(any_terms) == {t for t, _ in bm25.known}
-    for ref in refs:
+    for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
         c = by_id.get(ref.id)
         if c is None:
             lexical = 0.0 if complete else bm25.share_of(ref)
