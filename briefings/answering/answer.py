@@ -1,8 +1,6 @@
 """Answer a question from the store: analyse, retrieve, rank, select, compose, cite — or abstain."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ..embedding import Embedder
 from ..store.port import ClaimStore
 from ..types import Answer
@@ -18,8 +16,6 @@ EXAMPLE = "e.g. “troop estimates?” or “what does North Korea gain?”"
 # candidates ranked in full, by first-stage relevance; the rest cannot reach the cut-off
 # (60 and 200 gave the same evaluation figures; 60 costs less)
 RANK_POOL = 60
-# embeds questions while the store is searched (both release the GIL: onnxruntime, SQLite, libpq)
-_EMBEDDING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed-question")
 
 
 def abstain(question: str, message: str) -> Answer:
@@ -34,13 +30,12 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         return abstain(question, f"Ask a question about the articles, {EXAMPLE}")
     if store.claim_count() == 0:
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
-    pending = _EMBEDDING.submit(lambda: embedder.embed([q.text])[0]) if embedder is not None else None
-    pool = gather(store, q, pending, w=w)
+    qvec = embedder.embed([q.text])[0] if embedder is not None else None
+    pool = gather(store, q, qvec, w=w)
     if not has_evidence(pool, w):
         if pool.unknown_names:
             return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
-    qvec = pending.result() if pending is not None else None
     enrich(store, pool, qvec, lambda c: relevance(c, w), w)
     fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
     matching = None

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -162,14 +161,9 @@ def variants(store: ClaimStore, q_terms: Sequence[str], df: dict[str, int], min_
 
 # -- gathering ----------------------------------------------------------------------------
 
-# the question's vector, or its promise: the lexical side runs while the model embeds
-Vector = Union[np.ndarray, "Future[np.ndarray]", None]
-
-
-def gather(store: ClaimStore, question: Question, qvec: Vector, *, w: Weights = WEIGHTS,
+def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w: Weights = WEIGHTS,
            deadline: float | None = None, since=None, doc_ids: Iterable[str] | None = None) -> Pool:
-    """Candidates from both sides, each scored by both sides (references only: see ``fill``).
-    ``qvec`` may be a Future: it is waited for only once the lexical side is done."""
+    """Candidates from both sides, each scored by both sides (references only: see ``fill``)."""
     stats = store.term_stats(question.terms)
     df = dict(stats.df)
     alias = variants(store, question.terms, df)
@@ -195,8 +189,6 @@ def gather(store: ClaimStore, question: Question, qvec: Vector, *, w: Weights = 
     for c in by_id.values():
         best_doc[c.ref.doc_id] = max(best_doc.get(c.ref.doc_id, 0.0), c.lexical)
     docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
-    if isinstance(qvec, Future):
-        qvec = qvec.result()
     if qvec is not None:
         docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
                  if scope is None or h.doc_id in scope]
