@@ -38,14 +38,12 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
     enrich(store, pool, qvec, lambda c: relevance(c, w), w)
     fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
-    matching = None
-    if q.kind == "quantity":  # what each figure counts, compared by the model while the rest goes on
-        with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
-        matching = _EMBEDDING.submit(figure_matches, q, with_figures,
-                                     embedder.embed if embedder is not None else None, w)
     expand(store, pool, lambda c: relevance(c, w), w)
     docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
-    match = matching.result() if matching is not None else None
+    match = None
+    if q.kind == "quantity":
+        with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
+        match = figure_matches(q, with_figures, embedder.embed if embedder is not None else None, w)
     ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match)
     chosen = select(ranked, w)
     citer = Citer(docs)
