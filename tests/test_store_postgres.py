@@ -202,3 +202,49 @@ def test_few_matches_are_read_from_the_postings_and_many_by_walking_newest_first
     assert read_postings(3_000, 1_000_000, 150)  # the walk: 50,000 rows; the postings: 3,000
     assert not read_postings(20_000, 1_000_000, 150)  # the walk: 7,500 rows
     assert read_postings(40, 1_000_000, 150)
+
+
+def test_the_postings_follow_every_write_and_answer_like_the_full_text_index(postgres_url):
+    """Migration 5's postings table holds exactly each claim's lexemes, through inserts,
+    replacements and removals (a trigger keeps it), and "newest claims with any of these terms"
+    read from it equals the same query over the GIN index."""
+    from datetime import datetime, timezone
+
+    from briefings.store.port import ClaimQuery, IndexedClaim
+    from briefings.types import Claim, Document
+
+    def doc(name: str, minute: int) -> Document:
+        return Document(id=name, path=f"/n/{name}.txt", title=name, content_hash=f"h-{name}",
+                        ingested_at=datetime(2026, 3, 1, 12, minute, tzinfo=timezone.utc), text=name)
+
+    def claims(name: str, rows: list[tuple[str, str]]) -> list[IndexedClaim]:
+        return [IndexedClaim(Claim(id=f"{name}:{i}", doc_id=name, seq=i, text=f"S{i}.", start=0, end=3), t, ctx)
+                for i, (t, ctx) in enumerate(rows)]
+
+    def mismatch(conn) -> int:
+        return conn.execute("SELECT count(*) FROM ((SELECT term, n FROM postings EXCEPT"
+                            " SELECT unnest(tsvector_to_array(tsv)), n FROM claims) UNION ALL"
+                            " (SELECT unnest(tsvector_to_array(tsv)), n FROM claims EXCEPT"
+                            " SELECT term, n FROM postings)) AS d").fetchone()[0]
+
+    store = PostgresStore(postgres_url)
+    try:
+        def put(d: Document, cs: list[IndexedClaim], replaces: str | None = None) -> None:
+            store.put_document(d, cs, source_key=d.path, replaces=replaces, vector=None, extractor_version=1,
+                               model=None)
+
+        put(doc("a", 0), claims("a", [("troop kursk", "russia"), ("troop estim", ""), ("u.s offici said", "kursk")]))
+        put(doc("b", 1), claims("b", [("kursk offens", "troop"), ("strike port", "")]))
+        with psycopg.connect(postgres_url) as conn:
+            assert mismatch(conn) == 0 and conn.execute("SELECT count(*) FROM postings").fetchone()[0] > 0
+        put(doc("b2", 2), claims("b2", [("kursk again", "")]), replaces="b")  # a new version of b
+        store.remove_document("a")
+        with psycopg.connect(postgres_url) as conn:
+            assert mismatch(conn) == 0
+            for terms in (["kursk"], ["troop", "port"], ["kursk", "absent"], ["u.s"]):
+                gin = [r[0] for r in conn.execute(
+                    "SELECT id FROM claims WHERE tsv @@ to_tsquery('simple', %s) ORDER BY n DESC LIMIT 150",
+                    (tsquery(terms, []),)).fetchall()]
+                assert [r.id for r in store.match(ClaimQuery(any_terms=tuple(terms)))] == gin, terms
+    finally:
+        store.close()

@@ -165,6 +165,31 @@ MIGRATIONS[4] = [
     "ALTER TABLE claims ALTER COLUMN tsv SET STATISTICS 1000",
     "ANALYZE claims",
 ]
+MIGRATIONS[5] = [
+    # each claim's lexemes (those of its tsv) beside its number, in a b-tree: "the newest claims
+    # holding any of these terms" reads at most `limit` entries per term from the end of each
+    # term's run, where the GIN index had to fetch every matching row to sort it (10-700 ms at
+    # 10^6 claims, against under 1 ms). Kept by a trigger, so every write path keeps it alike.
+    """CREATE TABLE postings (
+        term text COLLATE "C" NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (term, n)
+    )""",
+    "INSERT INTO postings (term, n) SELECT unnest(tsvector_to_array(tsv)), n FROM claims",
+    """CREATE FUNCTION claims_postings() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            DELETE FROM postings WHERE n = OLD.n AND term = ANY(tsvector_to_array(OLD.tsv));
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO postings (term, n) SELECT unnest(tsvector_to_array(NEW.tsv)), NEW.n;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    "CREATE TRIGGER claims_postings AFTER INSERT OR DELETE OR UPDATE OF terms, context_terms ON claims"
+    " FOR EACH ROW EXECUTE FUNCTION claims_postings()",
+    "ANALYZE postings",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # an advisory lock on a name, held to the end of the transaction; the key includes the

@@ -48,6 +48,12 @@ def _word(term: str) -> bool:
     return any(ch.isalnum() for ch in term)
 
 
+def _plain(term: str) -> bool:
+    """A term that is one lexeme, itself, to PostgreSQL's 'simple' parser (letters and digits
+    only, lower case): the postings hold it as it is. Others go through to_tsquery."""
+    return term.isalnum() and term == term.lower()
+
+
 def term_count(terms: str) -> int:
     """Terms in a space-separated string, counted as the SQLite store counts them."""
     return terms.count(" ") + (terms != "")
@@ -268,6 +274,16 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
         if query.doc_ids is not None and not query.doc_ids:
             return []
         vec = ", c.vector" if query.with_vectors else ", NULL AS vector"
+        if any_terms and not query.all_terms and query.doc_ids is None and query.since is None \
+                and all(map(_plain, any_terms)):
+            # the newest claims holding any term: the newest `limit` of each term's postings, merged
+            newest = " UNION ".join(["(SELECT n FROM postings WHERE term = %s ORDER BY n DESC LIMIT %s)"]
+                                    * len(any_terms))
+            sql = (f"SELECT {columns}{vec} FROM claims c WHERE c.n IN (SELECT n FROM ({newest}) AS p"
+                   " ORDER BY n DESC LIMIT %s) ORDER BY c.n DESC")
+            args = [x for t in any_terms for x in (t, query.limit)] + [query.limit]
+            with self.pool.connection() as c:
+                return fetch_until(c, sql, args, query.deadline)
         sql = f"SELECT {columns}{vec} FROM claims c"
         where, args = ["c.tsv @@ to_tsquery('simple', %s)"], [tsquery(any_terms, query.all_terms)]
         if query.since is not None:
