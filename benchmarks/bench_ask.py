@@ -21,7 +21,9 @@ tantivy BM25 top-10 query over the same sentences (the question's words OR-ed, E
 stemming), the fastest lexical search one could use instead. Questions: every question of the development sets (ours and the shared ones).
 Each question runs three times on each contender in turn (tantivy, SQLite, PostgreSQL), so a
 change in the machine's load falls on all alike; its time is the median of its three; p50/p95/max
-are over questions. ``--profile`` adds where ask spends its time, per store method.
+are over questions. The p95 of each question's first run is given too (the later runs find what
+the first read in the contenders' caches). Every contender's files are read once before timing.
+``--profile`` adds where ask spends its time, per store method.
 
 Ingest: real articles (every development corpus) through briefbot's ingest, with extraction
 and embeddings (the real model), in claims per second, into a new store of each backend (and
