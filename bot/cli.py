@@ -373,6 +373,7 @@ def model_fetch(obj: Context) -> None:
 def model_info(obj: Context, as_json: bool) -> None:
     """Where the model lives, whether it is there and matches the published sha256, its size and
     revision. Exit status 1 when it is missing or does not match."""
+    from briefings.embedding import runtime_for
     from briefings.embedding.fetch import MODEL_ID, REVISION, WHEEL, inspect
 
     settings = obj.settings
@@ -385,6 +386,7 @@ def model_info(obj: Context, as_json: bool) -> None:
             "model": MODEL_ID, "revision": REVISION, "wheel": WHEEL, "dir": str(settings.model.dir),
             "present": present, "verified": verified, "size": sum(f.size or 0 for f in states),
             "enabled": settings.model.enabled, "fetch_on_first_use": settings.model.fetch,
+            "runtime": settings.model.runtime, "runs_on": runtime_for(settings.model.runtime),
             "files": [{"name": f.name, "size": f.size, "sha256": f.sha256, "expected_sha256": f.expected, "ok": f.ok}
                       for f in states]}, indent=2))
     else:
@@ -398,7 +400,8 @@ def model_info(obj: Context, as_json: bool) -> None:
                       else "; ".join(problems) + ": `briefbot model fetch` replaces it")
         click.echo(f"status: {status}")
         click.echo(f"settings: enabled = {str(settings.model.enabled).lower()}, "
-                   f"fetch on first use = {str(settings.model.fetch).lower()}")
+                   f"fetch on first use = {str(settings.model.fetch).lower()}, runtime = {settings.model.runtime}")
+        click.echo(f"runs on: {runtime_for(settings.model.runtime)}")
     if not verified:
         sys.exit(1)
 

@@ -75,6 +75,23 @@ def test_without_onnxruntime_auto_falls_back_to_numpy_and_onnx_refuses(monkeypat
         MiniLM(files.weights, files.tokenizer, runtime="onnx")
 
 
+def test_runtime_onnx_without_onnxruntime_is_one_line_and_no_model(monkeypatch, caplog):
+    import sys
+
+    from bot.settings import default_model_dir
+    from briefings.embedding.fetch import ensure_weights
+
+    try:
+        ensure_weights(default_model_dir(), fetch=False)
+    except ModelUnavailable as e:
+        pytest.skip(f"sentence model unavailable: {e}")
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with caplog.at_level(logging.WARNING):
+        assert load_embedder(default_model_dir(), fetch=False, runtime="onnx") is None
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "runtime = onnx" in lines[0] and "answering lexically" in lines[0]
+
+
 def test_gelu_is_the_exact_erf_form():
     import math
 

@@ -77,6 +77,24 @@ def test_info_on_a_present_model(cli, real_dir, tmp_path):
     assert data["present"] and data["verified"] and data["size"] == 91_334_623
     assert data["revision"] == fetching.REVISION and data["dir"] == str(here)
     assert all(f["ok"] for f in data["files"])
+    assert "runtime = auto" in r.output and "runs on: onnx (onnxruntime " in r.output
+    assert data["runtime"] == "auto" and data["runs_on"].startswith("onnx (onnxruntime ")
+
+
+def test_info_says_what_the_model_runs_on_for_each_setting(monkeypatch):
+    from importlib import metadata
+
+    from briefings.embedding import runtime_for
+
+    assert runtime_for("numpy") == "numpy"
+    assert runtime_for("onnx").startswith("onnx (onnxruntime ")
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", missing)
+    assert runtime_for("auto") == "numpy (onnxruntime or onnx is not installed)"
+    assert runtime_for("onnx").startswith("none: runtime = onnx, but")
 
 
 def test_info_on_an_absent_model(cli, tmp_path):

@@ -45,9 +45,30 @@ def load_embedder(model_dir: Path, *, fetch: bool = True, runtime: str = "auto")
         log.warning("sentence-embedding model unavailable (%s); answering lexically. "
                     "`briefbot model fetch` installs it.", e)
         return None
+    except ImportError as e:  # runtime = "onnx" without onnxruntime (with "auto", numpy runs instead)
+        log.warning("[model] runtime = onnx, but %s; answering lexically. Install onnxruntime and onnx,"
+                    " or set runtime = auto.", e)
+        return None
 
 
 MODEL_NAME = "all-MiniLM-L6-v2@1110a243"  # MiniLM.name, known without loading anything
+
+
+def runtime_for(setting: str) -> str:
+    """What the model would run on for this ``[model] runtime`` setting, found without loading
+    anything: "onnx (onnxruntime X.Y.Z)" or "numpy" (and why, when the setting asked otherwise)."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("onnxruntime") if metadata.version("onnx") else None
+    except metadata.PackageNotFoundError:
+        version = None
+    if setting == "numpy":
+        return "numpy"
+    if version:
+        return f"onnx (onnxruntime {version})"
+    return "numpy (onnxruntime or onnx is not installed)" if setting == "auto" else \
+        "none: runtime = onnx, but onnxruntime or onnx is not installed"
 
 
 class LazyModel:
