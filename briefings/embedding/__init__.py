@@ -60,7 +60,8 @@ def runtime_for(setting: str) -> str:
     from importlib import metadata
 
     try:
-        version = metadata.version("onnxruntime") if metadata.version("onnx") else None
+        metadata.version("onnx")  # builds the graph: both must be installed
+        version = metadata.version("onnxruntime")
     except metadata.PackageNotFoundError:
         version = None
     if setting == "numpy":
