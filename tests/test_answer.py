@@ -86,3 +86,10 @@ def test_a_figure_question_stays_within_its_story(two_stories, model):
 def test_name_variants_match(two_stories, model):
     out = ask(two_stories, model, "what did Yerlikaja say?")  # a misspelling of Yerlikaya
     assert out["answered"] and "Yerlikaya" in " ".join(s["attributed_to"] or "" for s in out["sources"])
+
+
+def test_an_acronym_the_articles_spell_out_is_understood(two_stories, model):
+    # no article writes "APG"; one names the Archive of Public Gatherings
+    out = ask(two_stories, model, "what crowd figure did the APG give?")
+    assert out["answered"]
+    assert any("27,000" in p["text"] and "Archive of Public Gatherings" in p["text"] for p in out["points"])

@@ -4,11 +4,12 @@ from __future__ import annotations
 from ..embedding import Embedder
 from ..store.port import ClaimStore
 from ..types import Answer
-from .analyse import analyse
+from . import acronyms
+from .analyse import Question, analyse
 from .cite import Citer
 from .compose import compose
 from .expand import enrich, expand
-from .retrieve import fill, gather
+from .retrieve import Pool, fill, gather
 from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
@@ -22,6 +23,23 @@ def abstain(question: str, message: str) -> Answer:
     return Answer(question=question, answered=False, message=message, kind="none")
 
 
+def spell_acronyms(store: ClaimStore, q: Question, pool: Pool) -> dict[str, str]:
+    """The question's acronyms that the store spells out, with the words it uses: the run of
+    terms with those initials found most often among the gathered claims, as one of them writes it."""
+    spelled = {}
+    for acronym in acronyms.candidates(q.text, pool.stats.df):
+        found = acronyms.runs(acronym, (c.ref.terms for c in pool.candidates))
+        if not found:
+            continue
+        run, _ = max(found.items(), key=lambda kv: (kv[1], kv[0]))
+        ref = next(c.ref for c in pool.candidates if f" {' '.join(run)} " in f" {c.ref.terms} ")
+        text = store.claims_by_id([ref.id]).get(ref.id)
+        words = acronyms.surface(run, text.text) if text is not None else None
+        if words:
+            spelled[acronym] = words
+    return spelled
+
+
 def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS
                     ) -> Answer:
     """A cited answer, or ``answered=False`` with a message saying why not."""
@@ -32,6 +50,11 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
     qvec = embedder.embed([q.text])[0] if embedder is not None else None
     pool = gather(store, q, qvec, w=w)
+    spelled = spell_acronyms(store, q, pool)
+    if spelled:
+        q = analyse(acronyms.spell_out(q.text, spelled))
+        qvec = embedder.embed([q.text])[0] if embedder is not None else None
+        pool = gather(store, q, qvec, w=w)
     if not has_evidence(pool, w):
         if pool.unknown_names:
             return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
@@ -45,7 +68,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
         match = figure_matches(q, with_figures, embedder.embed if embedder is not None else None, w)
     ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match)
-    chosen = select(ranked, w)
+    chosen = select(ranked, w, join=True)
     citer = Citer(docs)
     composed = compose(q, chosen, docs, citer, ranked, w, match)
     return Answer(question=question, answered=True, points=tuple(composed.points), sources=tuple(citer.sources),

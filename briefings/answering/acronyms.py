@@ -1,0 +1,61 @@
+"""Acronyms a question uses and the articles spell out: "SBF" for Sam Bankman-Fried, "CTO" for
+chief technology officer, "ECB" for the European Central Bank.
+
+A question's word written in capitals that no stored claim uses is looked for as the initials
+of consecutive index terms (stop words aside, as initials skip them) in the claims already
+gathered for the question; the run found most often is the spelling, and the question is
+asked again with it written out. Nothing here knows a story or a list of acronyms.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+from ..text import STOP_WORDS, fold, stem
+
+_CAPS = re.compile(r"(?<![\w’'])([A-Z]{3,6})s?(?![\w’'])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def candidates(question: str, df: dict[str, int]) -> list[str]:
+    """The question's all-capital words of 3-6 letters that no stored claim uses as a term (two
+    letters are the initials of some pair of words in almost any article)."""
+    out = []
+    for m in _CAPS.finditer(question):
+        word = m.group(1)
+        if df.get(word.lower(), 0) == 0:
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def runs(acronym: str, term_strings: Iterable[str]) -> Counter:
+    """How often each run of consecutive terms has the acronym's letters as its initials."""
+    letters = acronym.lower()
+    n = len(letters)
+    found: Counter = Counter()
+    for text in term_strings:
+        words = text.split()
+        for i in range(len(words) - n + 1):
+            if words[i][0] == letters[0] and all(words[i + k][0] == letters[k] for k in range(n)):
+                run = tuple(words[i:i + n])
+                if not any(w.isdigit() for w in run):
+                    found[run] += 1
+    return found
+
+
+def surface(run: tuple[str, ...], text: str) -> str | None:
+    """The words of ``text`` whose terms are ``run``, as written there ("chief technology officer")."""
+    spans = [(m.start(), m.end(), stem(fold(m.group(0)))) for m in _WORD.finditer(text)
+             if fold(m.group(0)) not in STOP_WORDS and len(m.group(0)) > 1]
+    for i in range(len(spans) - len(run) + 1):
+        if tuple(s[2] for s in spans[i:i + len(run)]) == run:
+            return text[spans[i][0]:spans[i + len(run) - 1][1]]
+    return None
+
+
+def spell_out(question: str, spelled: dict[str, str]) -> str:
+    """The question with each acronym replaced by its spelling: "SBF" -> "Sam Bankman-Fried"."""
+    for acronym, words in spelled.items():
+        question = re.sub(rf"(?<![\w’']){re.escape(acronym)}s?(?![\w’'])", words, question)
+    return question
