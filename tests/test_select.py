@@ -100,3 +100,41 @@ def test_without_the_model_the_ranker_uses_its_own_coefficients():
     # the lexical ranker is fitted on features that need no vectors
     assert not {"semantic", "feedback", "blended", "window"} & set(LEXICAL_FEATURES)
     assert {n for n, _ in WEIGHTS.lexical_ranker} - {"bias"} <= set(LEXICAL_FEATURES)
+
+
+def test_a_relevant_neighbour_in_the_same_paragraph_is_read_with_its_point():
+    # a:0 and a:1 stand side by side in one paragraph; a:1 scores above join_share of the best
+    r = ranked([("The bridge fell.", 0.9, "a"), ("Six workers died there.", 0.5, "a"), ("Other news.", 0.4, "b")],
+               [[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    chosen = select(r, WEIGHTS, join=True)
+    assert [x.claim.text for x in chosen] == ["The bridge fell.", "Other news."]
+    assert [c.text for c in chosen[0].passage()] == ["The bridge fell.", "Six workers died there."]
+    # without join, the neighbour is a point of its own
+    assert [x.claim.text for x in select(ranked([("The bridge fell.", 0.9, "a"), ("Six workers died there.", 0.5, "a")],
+                                                [[1, 0], [0, 1]]), WEIGHTS)] == ["The bridge fell.", "Six workers died there."]
+
+
+def test_a_neighbour_is_not_joined_when_irrelevant_in_another_paragraph_or_a_repeat():
+    from dataclasses import replace as dc_replace
+
+    w = dc_replace(WEIGHTS, join_share=0.5)
+    low = ranked([("The bridge fell.", 0.9, "a"), ("Six workers died there.", 0.4, "a")], [[1, 0], [0, 1]])
+    assert not select(low, w, join=True)[0].joined  # 0.4 < 0.5 of 0.9
+    other = ranked([("The bridge fell.", 0.9, "a"), ("Six workers died there.", 0.8, "a")], [[1, 0], [0, 1]])
+    other[1].cand.claim = dc_replace(other[1].claim, paragraph=1)
+    assert not select(other, w, join=True)[0].joined  # the next paragraph
+    same = ranked([("The bridge fell.", 0.9, "a"), ("The bridge fell down.", 0.8, "a")], [[1, 0], [1, 0]])
+    assert not select(same, w, join=True)[0].joined  # says the same thing
+
+
+def test_joining_stops_at_join_max_and_keeps_the_articles_order():
+    from dataclasses import replace as dc_replace
+
+    def four():
+        return ranked([("One.", 0.5, "a"), ("Two.", 0.9, "a"), ("Three.", 0.6, "a"), ("Four.", 0.7, "a")],
+                      np.eye(4).tolist())
+
+    chosen = select(four(), dc_replace(WEIGHTS, join_max=2), join=True)
+    # "Three." (0.6) beats "One." (0.5); then "Four." (0.7) beyond it beats "One."
+    assert [c.text for c in chosen[0].passage()] == ["Two.", "Three.", "Four."]
+    assert [c.text for c in select(four(), WEIGHTS, join=True)[0].passage()] == ["Two.", "Three."]

@@ -40,10 +40,26 @@ def point_text(claim: Claim, doc: Document, dated: bool = False) -> str:
     outlet and date when ``dated`` (figures carry who said them and when)."""
     who = claim.attributed_to
     text = f"{who}: {claim.text}" if who and not _named_in(who, claim.text) else claim.text
-    if dated:
-        when = ", ".join(x for x in (doc.outlet, doc.published.isoformat() if doc.published else None) if x)
-        text = f"{text} ({when})" if when else text
+    text = _dated(text, doc) if dated else text
     return text if faithful(text, [(claim, doc)]) else claim.text
+
+
+def _dated(text: str, doc: Document) -> str:
+    when = ", ".join(x for x in (doc.outlet, doc.published.isoformat() if doc.published else None) if x)
+    return f"{text} ({when})" if when else text
+
+
+def passage_text(claims: list[Claim], doc: Document, dated: bool = False) -> str:
+    """Sentences of one article read together, in its order: each with its speaker in front
+    when it does not name them and the sentence before is not theirs too."""
+    parts, prev = [], None
+    for c in claims:
+        who = c.attributed_to
+        same = who and prev and fold(who) == fold(prev)
+        parts.append(c.text if same else point_text(c, doc))
+        prev = who
+    text = " ".join(parts)
+    return _dated(text, doc) if dated else text
 
 
 @dataclass
@@ -53,7 +69,7 @@ class Composed:
 
 
 def _claims_of(r: Ranked) -> list[Claim]:
-    return [r.claim] + [c.claim for c in r.also]
+    return r.passage() + [c.claim for c in r.also]
 
 
 def figure_lead(question: Question, ranked: list[Ranked], docs: dict[str, Document], citer: Citer,
@@ -95,7 +111,7 @@ def compose(question: Question, chosen: list[Ranked], docs: dict[str, Document],
     for r in chosen:
         doc = docs[r.claim.doc_id]
         dated = question.kind == "quantity" and bool(r.claim.quantities)
-        text = point_text(r.claim, doc, dated=dated)
+        text = point_text(r.claim, doc, dated=dated) if not r.joined else passage_text(r.passage(), doc, dated)
         if r.also:  # in words: a digit in a point must come from a quote it cites
             n = len(r.also)
             text += " (also reported by " + ("another source)" if n == 1 else f"{_WORDS.get(n, 'several')} other sources)")

@@ -35,6 +35,11 @@ class Ranked:
     score: float
     fit: float = 0.0
     also: list[Candidate] = field(default_factory=list)  # the same thing said in other documents
+    joined: list["Ranked"] = field(default_factory=list)  # relevant sentences beside it, read with it
+
+    def passage(self) -> list[Claim]:
+        """Its sentence and those joined to it, in the article's order."""
+        return sorted([self.claim] + [j.claim for j in self.joined], key=lambda c: c.seq)
 
     @property
     def claim(self) -> Claim:
@@ -220,10 +225,12 @@ def _cos(a: Candidate, b: Candidate) -> float:
 
 
 def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
-           keep: "callable | None" = None) -> list[Ranked]:
+           keep: "callable | None" = None, join: bool = False) -> list[Ranked]:
     """Distinct points, best first: within ``w.relative_cutoff`` of the best, at most ``limit``,
     chosen by maximal marginal relevance; a near-repeat from another document joins the point
-    it repeats as a further citation."""
+    it repeats as a further citation. With ``join``, a chosen sentence's neighbour in its article
+    that is itself relevant (at least ``w.join_share`` of the best score) is read with it, as one
+    passage, up to ``w.join_max`` of them."""
     limit = limit or w.max_points
     if not ranked:
         return []
@@ -252,4 +259,23 @@ def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
             break
         chosen.append(best)
         pool.remove(best)
+        if join:
+            _join(best, pool, chosen, ranked[0].score * w.join_share, w)
     return chosen
+
+
+def _join(point: Ranked, pool: list[Ranked], chosen: list[Ranked], floor: float, w: Weights) -> None:
+    """Read the point's relevant neighbours with it: the sentence before or after it in its
+    article (then the one beyond that), best first, while they score at least ``floor`` and
+    repeat no chosen point."""
+    at = {(r.claim.doc_id, r.claim.seq): r for r in pool}
+    while len(point.joined) < w.join_max:
+        seqs = [c.seq for c in point.passage()]
+        near = [at.get((point.claim.doc_id, s)) for s in (seqs[0] - 1, seqs[-1] + 1)]
+        near = [r for r in near if r is not None and r.score >= floor and r.claim.paragraph == point.claim.paragraph
+                and all(_cos(r.cand, s.cand) < w.duplicate for s in chosen)]
+        if not near:
+            return
+        best = max(near, key=lambda r: r.score)
+        point.joined.append(best)
+        pool.remove(best)

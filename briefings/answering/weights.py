@@ -64,6 +64,8 @@ class Weights:
     relative_cutoff: float = 0.0  # ... and scoring at least this share of the best
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
+    join_share: float = 0.1  # a point's neighbour in its article scoring this share of the best is read with it
+    join_max: int = 1  # ... at most this many of them a point
     story_names: float = 0.15  # two documents sharing this share of their rare names tell one story ...
     story_vector: float = 0.8  # ... as do two whose mean vectors are this alike
     # -- a figure question's lead: every distinct figure of the measure asked, side by side --
