@@ -10,6 +10,7 @@ def test_candidates_are_unknown_capitalised_words():
     assert candidates("what did Rask say about it?", {}) == []  # not in capitals
     # two letters match the initials of some pair of words in almost any article
     assert candidates("is the EU ready? and the UK?", {}) == []
+    assert candidates("WHAT HAPPENS NOW?", {"happen": 4, "now": 9}) == []  # shouting, not initials
 
 
 def test_runs_count_consecutive_terms_with_those_initials():

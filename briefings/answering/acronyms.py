@@ -20,11 +20,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def candidates(question: str, df: dict[str, int]) -> list[str]:
     """The question's all-capital words of 3-6 letters that no stored claim uses as a term (two
-    letters are the initials of some pair of words in almost any article)."""
+    letters are the initials of some pair of words in almost any article), stop words aside."""
     out = []
     for m in _CAPS.finditer(question):
         word = m.group(1)
-        if df.get(word.lower(), 0) == 0:
+        low = word.lower()
+        if low not in STOP_WORDS and df.get(stem(low), 0) == 0:  # "WHAT?" is shouting, not initials
             out.append(word)
     return list(dict.fromkeys(out))
 
