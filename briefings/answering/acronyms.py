@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Iterable
 
-from ..text import STOP_WORDS, fold, stem
+from ..text import terms
 
 _CAPS = re.compile(r"(?<![\w’'])([A-Z]{3,6})s?(?![\w’'])")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -24,8 +24,8 @@ def candidates(question: str, df: dict[str, int]) -> list[str]:
     out = []
     for m in _CAPS.finditer(question):
         word = m.group(1)
-        low = word.lower()
-        if low not in STOP_WORDS and df.get(stem(low), 0) == 0:  # "WHAT?" is shouting, not initials
+        term = terms(word)  # none for a stop word: "WHAT?" is shouting, not initials
+        if term and df.get(term[0], 0) == 0:
             out.append(word)
     return list(dict.fromkeys(out))
 
@@ -47,8 +47,7 @@ def runs(acronym: str, term_strings: Iterable[str]) -> Counter:
 
 def surface(run: tuple[str, ...], text: str) -> str | None:
     """The words of ``text`` whose terms are ``run``, as written there ("chief technology officer")."""
-    spans = [(m.start(), m.end(), stem(fold(m.group(0)))) for m in _WORD.finditer(text)
-             if fold(m.group(0)) not in STOP_WORDS and len(m.group(0)) > 1]
+    spans = [(m.start(), m.end(), t[0]) for m in _WORD.finditer(text) if (t := terms(m.group(0)))]
     for i in range(len(spans) - len(run) + 1):
         if tuple(s[2] for s in spans[i:i + len(run)]) == run:
             return text[spans[i][0]:spans[i + len(run) - 1][1]]
