@@ -138,3 +138,23 @@ def test_joining_stops_at_join_max_and_keeps_the_articles_order():
     # "Three." (0.6) beats "One." (0.5); then "Four." (0.7) beyond it beats "One."
     assert [c.text for c in chosen[0].passage()] == ["Two.", "Three.", "Four."]
     assert [c.text for c in select(four(), WEIGHTS, join=True)[0].passage()] == ["Two.", "Three."]
+
+
+def test_similarities_use_vectors_and_compare_texts_where_one_is_missing():
+    from briefings.answering.select import similarities
+
+    r = ranked([("Same.", 0.9, "a"), ("Same.", 0.8, "b"), ("Other.", 0.7, "c")], [[1, 0], [0.6, 0.8], [0, 1]])
+    r[1].cand.ref = ClaimRef(r[1].claim.id, "b", 1, "", vector=None)
+    sim = similarities(r)
+    assert np.allclose(sim, [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+    assert similarities([]).shape == (0, 0)
+
+
+def test_select_trades_relevance_against_likeness_to_points_already_chosen():
+    from dataclasses import replace as dc_replace
+
+    # "Near." is second by score but like the first point (cosine 0.8): 0.85 - 0.25 * 0.8 = 0.65 < 0.7
+    r = lambda: ranked([("First.", 1.0, "a"), ("Near.", 0.85, "b"), ("Apart.", 0.7, "c")],
+                       [[1, 0], [0.8, 0.6], [0, 1]])
+    assert [x.claim.text for x in select(r(), WEIGHTS)] == ["First.", "Apart.", "Near."]
+    assert [x.claim.text for x in select(r(), dc_replace(WEIGHTS, diversity=0.0))] == ["First.", "Near.", "Apart."]

@@ -224,6 +224,24 @@ def _cos(a: Candidate, b: Candidate) -> float:
     return float(a.ref.vector @ b.ref.vector)
 
 
+def similarities(items: list[Ranked]) -> np.ndarray:
+    """Each pair's cosine (``_cos``): one matrix product over the items with vectors; a pair
+    where one has none is alike (1) only when their texts are the same."""
+    n = len(items)
+    vecs = [r.cand.ref.vector for r in items]
+    dim = next((v.shape[0] for v in vecs if v is not None), 0)
+    if not n or not dim:
+        texts = [r.claim.text for r in items]
+        return np.array([[1.0 if a == b else 0.0 for b in texts] for a in texts]).reshape(n, n)
+    m = np.vstack([v if v is not None else np.zeros(dim, dtype=np.float32) for v in vecs])
+    sim = m @ m.T
+    for i in (i for i, v in enumerate(vecs) if v is None):
+        same = np.array([items[i].claim.text == r.claim.text for r in items], dtype=sim.dtype)
+        sim[i, :] = same
+        sim[:, i] = same
+    return sim
+
+
 def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
            keep: "callable | None" = None, join: bool = False) -> list[Ranked]:
     """Distinct points, best first: within ``w.relative_cutoff`` of the best, at most ``limit``,
@@ -236,46 +254,57 @@ def select(ranked: list[Ranked], w: Weights = WEIGHTS, limit: int | None = None,
         return []
     top_score = ranked[0].score if ranked[0].score > 0 else 1.0
     floor = max(w.min_probability, ranked[0].score * w.relative_cutoff)
-    pool = [r for r in ranked if r.score >= floor and (keep is None or keep(r))]
-    chosen: list[Ranked] = []
-    while pool and len(chosen) < limit:
-        best, best_value, dup_of = None, -1e9, None
-        for r in pool:
-            sims = [(_cos(r.cand, s.cand), s) for s in chosen]
-            top = max(sims, key=lambda x: x[0], default=(0.0, None))
-            if top[0] >= w.duplicate:
-                dup_of = dup_of or (r, top[1])
-                continue
-            value = r.score / top_score - w.diversity * max(0.0, top[0])
-            if value > best_value:
-                best, best_value = r, value
-        if dup_of is not None:
-            r, s = dup_of
+    items = [r for r in ranked if r.score >= floor and (keep is None or keep(r))]
+    sim = similarities(items)
+    value = np.array([r.score / top_score for r in items])
+    open_ = np.ones(len(items), dtype=bool)  # still in the running
+    near = np.full(len(items), -np.inf)  # best cosine with a chosen point
+    nearest = np.full(len(items), -1)  # ... which one (index into items)
+    chosen: list[int] = []
+    while open_.any() and len(chosen) < limit:
+        dup = np.flatnonzero(open_ & (near >= w.duplicate))
+        if dup.size:  # the first near-repeat, in rank order, joins the point it repeats
+            i = int(dup[0])
+            r, s = items[i], items[int(nearest[i])]
             if r.claim.doc_id != s.claim.doc_id and all(a.claim.doc_id != r.claim.doc_id for a in s.also):
                 s.also.append(r.cand)
-            pool.remove(r)
+            open_[i] = False
             continue
-        if best is None:
-            break
+        mmr = np.where(open_, value - w.diversity * np.maximum(near, 0.0), -np.inf)
+        best = int(np.argmax(mmr))
         chosen.append(best)
-        pool.remove(best)
+        open_[best] = False
+        _choose(best, sim, near, nearest)
         if join:
-            _join(best, pool, chosen, ranked[0].score * w.join_share, w)
-    return chosen
+            for j in _join(best, items, open_, chosen, sim, ranked[0].score * w.join_share, w):
+                open_[j] = False
+    return [items[i] for i in chosen]
 
 
-def _join(point: Ranked, pool: list[Ranked], chosen: list[Ranked], floor: float, w: Weights) -> None:
+def _choose(i: int, sim: np.ndarray, near: np.ndarray, nearest: np.ndarray) -> None:
+    """Item ``i`` is chosen: it is now the nearest chosen point of those closer to it than to any other."""
+    closer = sim[:, i] > near
+    near[closer] = sim[closer, i]
+    nearest[closer] = i
+
+
+def _join(point: int, items: list[Ranked], open_: np.ndarray, chosen: list[int], sim: np.ndarray,
+          floor: float, w: Weights) -> list[int]:
     """Read the point's relevant neighbours with it: the sentence before or after it in its
     article (then the one beyond that), best first, while they score at least ``floor`` and
-    repeat no chosen point."""
-    at = {(r.claim.doc_id, r.claim.seq): r for r in pool}
-    while len(point.joined) < w.join_max:
-        seqs = [c.seq for c in point.passage()]
-        near = [at.get((point.claim.doc_id, s)) for s in (seqs[0] - 1, seqs[-1] + 1)]
-        near = [r for r in near if r is not None and r.score >= floor and r.claim.paragraph == point.claim.paragraph
-                and all(_cos(r.cand, s.cand) < w.duplicate for s in chosen)]
+    repeat no chosen point. The indices joined."""
+    at = {(items[j].claim.doc_id, items[j].claim.seq): j for j in np.flatnonzero(open_)}
+    p = items[point]
+    joined = []
+    while len(p.joined) < w.join_max:
+        seqs = [c.seq for c in p.passage()]
+        near = [at.get((p.claim.doc_id, s)) for s in (seqs[0] - 1, seqs[-1] + 1)]
+        near = [j for j in near if j is not None and j not in joined and items[j].score >= floor
+                and items[j].claim.paragraph == p.claim.paragraph
+                and all(sim[j, c] < w.duplicate for c in chosen)]
         if not near:
-            return
-        best = max(near, key=lambda r: r.score)
-        point.joined.append(best)
-        pool.remove(best)
+            return joined
+        best = max(near, key=lambda j: items[j].score)
+        p.joined.append(items[best])
+        joined.append(best)
+    return joined
