@@ -61,3 +61,24 @@ def test_plan_ors_rare_terms_within_the_budget_and_ands_when_all_are_common():
     assert plan(["said", "troop", "kursk", "unknown"], df, budget=1000) == (("kursk", "troop"), ())
     assert plan(["said", "troop"], df, budget=100) == ((), ("troop", "said"))
     assert plan(["unknown"], df, budget=100) == ((), ())
+
+
+def test_neighbours_are_found_by_document_and_position_among_documents_read_whole():
+    from briefings.answering.retrieve import Candidate, neighbours
+    from briefings.store.port import ClaimRef
+
+    def cand(doc, seq, loaded=True):
+        return Candidate(ClaimRef(f"{doc}:{seq}", doc, seq, ""), loaded=loaded)
+
+    # a:0 a:1 a:3 b:1 b:2, and c:2 from a document not read whole (a lexical hit only)
+    cands = [cand("a", 1), cand("b", 2), cand("a", 0), cand("a", 3), cand("b", 1), cand("c", 2, loaded=False)]
+    near = neighbours(cands, (-2, -1, 1, 2))
+    assert near.tolist() == [
+        [-1, 2, -1, 3],  # a:1 -> a:0 before, a:3 two after
+        [-1, 4, -1, -1],  # b:2 -> b:1
+        [-1, -1, 0, -1],  # a:0 -> a:1
+        [0, -1, -1, -1],  # a:3 -> a:1 two before (a:2 is not a candidate)
+        [-1, -1, 1, -1],  # b:1 -> b:2
+        [-1, -1, -1, -1],  # c:2: its document was not read
+    ]
+    assert neighbours([], (-1, 1)).shape == (0, 2)

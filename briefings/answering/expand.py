@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..store.port import ClaimStore, TermStats
-from .retrieve import BM25, Candidate, Pool, idf
+from .retrieve import BM25, Candidate, Pool, idf, neighbours
 from .weights import WEIGHTS, Weights
 
 
@@ -89,10 +89,8 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     # the passage: for each offset, the index of the candidate that far away in the same document
     # (-1 when there is none, or the candidate's document was not read whole)
     n = len(cands)
-    at = {(c.ref.doc_id, c.ref.seq): i for i, c in enumerate(cands) if c.loaded}
     offsets = [d for d in range(-w.reach, w.reach + 1) if d]
-    near = np.array([[at.get((c.ref.doc_id, c.ref.seq + d), -1) if c.loaded else -1 for d in offsets]
-                     for c in cands], dtype=np.int64).reshape(n, len(offsets))
+    near = neighbours(cands, offsets)
     present = near >= 0
     rel = np.array([rel_of[id(c)] for c in cands])
     passage = np.where(present, rel[near], -np.inf).max(axis=1, initial=-np.inf)
@@ -104,17 +102,21 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     if not has.any():
         return
     dim = next(c.ref.vector for c in cands if c.ref.vector is not None).shape[0]
-    vecs = np.vstack([c.ref.vector if c.ref.vector is not None else np.zeros(dim) for c in cands])
+    # one row per candidate (zeros without a vector), and a last row of zeros for "none"
+    vecs = np.zeros((n + 1, dim), dtype=np.float32)
+    for i, c in enumerate(cands):
+        if c.ref.vector is not None:
+            vecs[i] = c.ref.vector
     fb = feedback_vector(qvec, [c.ref.vector for c in best if c.ref.vector is not None], w.feedback_mix)
-    feedback = vecs @ fb
+    feedback = vecs[:n] @ fb
     semantic = np.array([c.semantic for c in cands])
     with_vec = present & has[near]
     window = np.where(with_vec, semantic[near], -np.inf).max(axis=1, initial=-np.inf)
     # the sentence read in its passage: its vector plus its neighbours' mean at the mix
-    total, count = np.zeros_like(vecs), np.zeros(n)
-    for j in (offsets.index(-1), offsets.index(1)):
-        total += np.where(with_vec[:, j, None], vecs[near[:, j]], 0.0)
-        count += with_vec[:, j]
+    beside = np.where(with_vec, near, n)[:, [offsets.index(-1), offsets.index(1)]]
+    total = vecs[beside[:, 0]] + vecs[beside[:, 1]]
+    count = (beside < n).sum(axis=1)
+    vecs = vecs[:n]
     mixed = vecs + w.context_mix * total / np.maximum(count, 1)[:, None]
     norms = np.linalg.norm(mixed, axis=1)
     blended_cos = np.where(count > 0, (mixed @ qvec) / np.where(norms > 0, norms, 1.0), vecs @ qvec)

@@ -88,8 +88,8 @@ class BM25:
 
     def share_of(self, ref: ClaimRef) -> float:
         """The share of a claim's terms and context, read from their strings."""
-        if self._find is None:
-            return 0.0
+        if self._find is None or not any(t in ref.terms or t in ref.context_terms for t in self._terms):
+            return 0.0  # (a substring test first: most claims of a document hold none of the terms)
         own, ctx = self._find(ref.terms), self._find(ref.context_terms)
         if not own and not ctx:
             return 0.0
@@ -217,18 +217,46 @@ def fill(store: ClaimStore, pool: Pool, keep: int, order) -> None:
         c.claim = claims[c.ref.id]
 
 
+def neighbours(cands: Sequence[Candidate], offsets: Sequence[int]) -> np.ndarray:
+    """For each candidate (row) and offset (column), the index of the candidate that many claims
+    away in the same document, or -1 when there is none or either's document was not read whole."""
+    n = len(cands)
+    out = np.full((n, len(offsets)), -1, dtype=np.int64)
+    loaded = np.array([c.loaded for c in cands], dtype=bool)
+    if not n or not loaded.any():
+        return out
+    docs: dict[str, int] = {}
+    doc = np.array([docs.setdefault(c.ref.doc_id, len(docs)) for c in cands], dtype=np.int64)
+    seq = np.array([c.ref.seq for c in cands], dtype=np.int64)
+    # one key per (document, position), far enough apart that no offset reaches the next document
+    span = int(seq.max()) + 2 * max((abs(d) for d in offsets), default=0) + 1
+    key = doc * span + seq
+    idx = np.flatnonzero(loaded)
+    order = idx[np.argsort(key[idx], kind="stable")]
+    keys = key[order]
+    for j, d in enumerate(offsets):
+        want = key[idx] + d
+        pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+        hit = keys[pos] == want
+        out[idx[hit], j] = order[pos[hit]]
+    return out
+
+
 def _semantic(cands: list[Candidate], qvec: np.ndarray) -> None:
-    with_vec = [c for c in cands if c.ref.vector is not None]
-    if not with_vec:
+    has = np.array([c.ref.vector is not None for c in cands], dtype=bool)
+    if not has.any():
         return
-    sims = np.vstack([c.ref.vector for c in with_vec]) @ qvec
-    for c, s in zip(with_vec, sims):
-        c.semantic = float(s)
-    by_pos = {(c.ref.doc_id, c.ref.seq): c for c in with_vec if c.loaded}
-    for c in with_vec:
+    rows = np.flatnonzero(has)
+    sims = np.zeros(len(cands))
+    sims[rows] = np.vstack([cands[i].ref.vector for i in rows]) @ qvec
+    near = neighbours(cands, (-1, 1))
+    ok = (near >= 0) & has[np.maximum(near, 0)]
+    best = np.where(ok, sims[np.maximum(near, 0)], -np.inf).max(axis=1)
+    for i in rows:
+        c = cands[i]
+        c.semantic = float(sims[i])
         if c.loaded:
-            near = [by_pos.get((c.ref.doc_id, c.ref.seq + d)) for d in (-1, 1)]
-            c.neighbour = max((n.semantic for n in near if n is not None), default=0.0)
+            c.neighbour = float(best[i]) if best[i] > -np.inf else 0.0
 
 
 def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]) -> tuple[str, ...]:
