@@ -225,6 +225,10 @@ def test_search_within_documents_since_and_limit(news):
     assert found(news, any_terms=("redbud",), doc_ids=()) == []
     assert found(news, any_terms=("redbud",), since=T0 + timedelta(minutes=5)) == ["quake:0"]
     assert found(news, any_terms=("redbud",), limit=2) == ["quake:0", "fire:1"]
+    # every term, newest first, up to the limit (a term in the context counts; order of terms does not)
+    assert found(news, all_terms=("redbud", "wildfir"), limit=1) == ["fire:1"]
+    assert found(news, all_terms=("redbud", "wildfir", "absent")) == []
+    assert found(news, all_terms=("redbud",)) == ["quake:0", "fire:1", "fire:0"]
 
 
 def test_search_returns_whole_claims_with_or_without_vectors(news):

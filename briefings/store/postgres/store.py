@@ -284,6 +284,20 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
             args = [x for t in any_terms for x in (t, query.limit)] + [query.limit]
             with self.pool.connection() as c:
                 return fetch_until(c, sql, args, query.deadline)
+        if query.all_terms and not query.any_terms and query.doc_ids is None and query.since is None \
+                and all(map(_plain, query.all_terms)):
+            # the newest claims holding every term: the first term's postings read newest first,
+            # merged with the others' the same way, until `limit` are found (the GIN index had
+            # to find every claim holding them all to sort them: ~45 ms for two common terms at
+            # 10^6 claims, against ~3 ms)
+            first, *others = query.all_terms
+            also = "".join(f" AND EXISTS (SELECT 1 FROM postings p{i} WHERE p{i}.term = %s AND p{i}.n = a.n)"
+                           for i in range(len(others)))
+            sql = (f"SELECT {columns}{vec} FROM claims c WHERE c.n IN (SELECT a.n FROM postings a"
+                   f" WHERE a.term = %s{also} ORDER BY a.n DESC LIMIT %s) ORDER BY c.n DESC")
+            args = [first, *others, query.limit]
+            with self.pool.connection() as c:
+                return fetch_until(c, sql, args, query.deadline)
         sql = f"SELECT {columns}{vec} FROM claims c"
         where, args = ["c.tsv @@ to_tsquery('simple', %s)"], [tsquery(any_terms, query.all_terms)]
         if query.since is not None:
