@@ -94,8 +94,8 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     present = near >= 0
     rel = np.array([rel_of[id(c)] for c in cands])
     passage = np.where(present, rel[near], -np.inf).max(axis=1, initial=-np.inf)
-    for c, p in zip(cands, passage):
-        c.passage = float(p) if p > -np.inf else 0.0
+    for c, p in zip(cands, np.where(passage > -np.inf, passage, 0.0).tolist()):
+        c.passage = p
     if qvec is None:
         return
     has = np.array([c.ref.vector is not None for c in cands])
@@ -103,10 +103,8 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
         return
     dim = next(c.ref.vector for c in cands if c.ref.vector is not None).shape[0]
     # one row per candidate (zeros without a vector), and a last row of zeros for "none"
-    vecs = np.zeros((n + 1, dim), dtype=np.float32)
-    for i, c in enumerate(cands):
-        if c.ref.vector is not None:
-            vecs[i] = c.ref.vector
+    zero = np.zeros(dim, dtype=np.float32)
+    vecs = np.vstack([c.ref.vector if c.ref.vector is not None else zero for c in cands] + [zero])
     fb = feedback_vector(qvec, [c.ref.vector for c in best if c.ref.vector is not None], w.feedback_mix)
     feedback = vecs[:n] @ fb
     semantic = np.array([c.semantic for c in cands])
@@ -120,12 +118,10 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     mixed = vecs + w.context_mix * total / np.maximum(count, 1)[:, None]
     norms = np.linalg.norm(mixed, axis=1)
     blended_cos = np.where(count > 0, (mixed @ qvec) / np.where(norms > 0, norms, 1.0), vecs @ qvec)
-    for i, c in enumerate(cands):
-        if not has[i]:
-            continue
-        c.feedback = float(feedback[i])
-        c.window = float(window[i]) if window[i] > -np.inf else 0.0
-        c.blended = float(blended_cos[i])
+    window = np.where(window > -np.inf, window, 0.0)
+    for c, h, f, win, b in zip(cands, has.tolist(), feedback.tolist(), window.tolist(), blended_cos.tolist()):
+        if h:
+            c.feedback, c.window, c.blended = f, win, b
 
 
 def expand(store: ClaimStore, pool: Pool, relevance: Callable[[Candidate], float], w: Weights = WEIGHTS) -> None:
