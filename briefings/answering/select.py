@@ -218,14 +218,8 @@ def has_evidence(pool: Pool, w: Weights = WEIGHTS) -> bool:
     return best >= (w.name_semantic if pool.unknown_names else w.min_semantic)
 
 
-def _cos(a: Candidate, b: Candidate) -> float:
-    if a.ref.vector is None or b.ref.vector is None:
-        return 1.0 if a.claim.text == b.claim.text else 0.0
-    return float(a.ref.vector @ b.ref.vector)
-
-
 def similarities(items: list[Ranked]) -> np.ndarray:
-    """Each pair's cosine (``_cos``): one matrix product over the items with vectors; a pair
+    """Each pair's cosine: one matrix product over the items with vectors; a pair
     where one has none is alike (1) only when their texts are the same."""
     n = len(items)
     vecs = [r.cand.ref.vector for r in items]

@@ -332,7 +332,7 @@ class DocumentVectors:
     def __init__(self) -> None:
         self.generation: Any = None
         self.ids: list[str] = []
-        self.ingested: list[datetime | None] = []
+        self.stamps = np.zeros(0)  # when each was ingested, as a UTC timestamp (-inf: unknown)
         self.matrix = np.zeros((0, 0), np.float32)
         self.basis: np.ndarray | None = None  # dim x REDUCED, when the search has two stages
         self.reduced: np.ndarray | None = None  # the documents on that basis
@@ -346,7 +346,7 @@ class DocumentVectors:
             ids.append(doc_id)
             ingested.append(datetime.fromisoformat(ingested_at) if isinstance(ingested_at, str) else ingested_at)
             vecs.append(v)
-        self.ids, self.ingested = ids, ingested
+        self.ids = ids
         self.stamps = np.array([utc(t).timestamp() if t is not None else -np.inf for t in ingested], dtype=np.float64)
         self.matrix = np.vstack(vecs) if vecs else np.zeros((0, 0), np.float32)
         self.basis = self.reduced = None
@@ -377,7 +377,7 @@ class DocumentVectors:
         return [DocumentHit(self.ids[rows[i]], float(scores[i])) for i in top if np.isfinite(scores[i])]
 
 
-def principal_directions(matrix: np.ndarray, n: int, sample: int, seed: int = 0) -> np.ndarray:
+def principal_directions(matrix: np.ndarray, n: int, sample: int) -> np.ndarray:
     """The ``n`` leading principal directions (uncentred: cosine is about the vectors themselves)
     of ``matrix``'s rows, from an evenly spaced sample of at most ``sample`` of them; dim x n."""
     rows = matrix[np.linspace(0, len(matrix) - 1, min(sample, len(matrix))).astype(np.int64)].astype(np.float64)
