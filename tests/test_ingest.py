@@ -153,7 +153,7 @@ def test_an_old_store_is_migrated_in_place(tmp_path):
     conn.commit()
     conn.close()
     store = SQLiteStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 7
+    assert store.schema_version == SCHEMA_VERSION == 8
     assert store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
     # migration 4 keeps the documents and marks them for re-extraction from their stored text
     assert [d.id for d in store.stale_documents(0, None)] == [] and len(store.stale_documents(1, None)) == 1
@@ -274,3 +274,32 @@ def test_a_document_that_yields_no_claims_fails_saying_why(empty_store, tmp_path
         ("failed", f"{str(tmp_path / 'q.txt')!r}: no claims: no sentences that could be claims below the title "
                    "(statements of five words or more); is it an article?")]
     assert counts(empty_store) == (0, 0)
+
+
+def test_upgrading_links_the_documents_feeds_brought_in_to_their_channels(tmp_path):
+    """Version 8 adds channels' stories: the documents their feeds read before it are theirs."""
+    import sqlite3
+
+    from briefings.store.sqlite.schema import MIGRATIONS
+
+    path = tmp_path / "v7.sqlite3"
+    conn = sqlite3.connect(path)
+    for version in range(1, 8):
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+    for doc in ("d1", "d2"):
+        conn.execute("INSERT INTO documents (id, path, title, content_hash, ingested_at, text)"
+                     " VALUES (?, 'a.txt', 'T', ?, '2024-01-01T00:00:00+00:00', 'T')", (doc, f"h-{doc}"))
+    conn.execute("INSERT INTO feeds (id, url, platform, channel, every_seconds, next_poll_at, created_at) VALUES"
+                 " (1, 'https://a.example/rss', 'slack', 'C1', 900, '2024-01-01', '2024-01-01'),"
+                 " (2, 'https://b.example/rss', '', '', 900, '2024-01-01', '2024-01-01')")
+    conn.execute("INSERT INTO feed_entries (feed_id, key, version, doc_id, status, seen_at) VALUES"
+                 " (1, 'a', 'v', 'd1', 'added', '2024-01-02'), (1, 'b', 'v', NULL, 'failed', '2024-01-02'),"
+                 " (1, 'c', 'v', 'gone', 'added', '2024-01-02'), (2, 'a', 'v', 'd2', 'added', '2024-01-02')")
+    conn.execute("PRAGMA user_version=7")
+    conn.commit()
+    conn.close()
+    store = SQLiteStore(path)
+    assert store.schema_version == 8
+    assert store.channel_documents("slack", "C1") == ["d1"]  # not the failed entry, nor a document since removed
+    assert store.channel_documents("", "") == []  # a feed followed for no channel has no story

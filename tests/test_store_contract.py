@@ -223,6 +223,9 @@ def test_search_any_all_newest_first(news):
 def test_search_within_documents_since_and_limit(news):
     assert found(news, any_terms=("redbud",), doc_ids=("fire",)) == ["fire:1", "fire:0"]
     assert found(news, any_terms=("redbud",), doc_ids=()) == []
+    many = tuple(f"absent-{n}" for n in range(40_000)) + ("fire",)  # more than SQLite allows as parameters
+    assert found(news, any_terms=("redbud",), doc_ids=many) == ["fire:1", "fire:0"]
+    assert [r.id for r in news.match(ClaimQuery(any_terms=("redbud",), doc_ids=many))] == ["fire:1", "fire:0"]
     assert found(news, any_terms=("redbud",), since=T0 + timedelta(minutes=5)) == ["quake:0"]
     assert found(news, any_terms=("redbud",), limit=2) == ["quake:0", "fire:1"]
     # every term, newest first, up to the limit (a term in the context counts; order of terms does not)
@@ -305,6 +308,12 @@ def test_nearest_documents_by_mean_vector(news):
     assert [h.doc_id for h in news.nearest_documents(q, 1)] == ["fire"]
     assert [h.doc_id for h in news.nearest_documents(q, 3, since=T0 + timedelta(minutes=5))] == ["strike", "quake"]
     assert news.nearest_documents(np.array([1, 0], np.float32), 3) == []  # another model's width
+    # among given documents only (a channel's story); ids the store does not hold are no matter
+    assert [h.doc_id for h in news.nearest_documents(q, 3, within={"quake", "gone"})] == ["quake"]
+    assert [h.doc_id for h in news.nearest_documents(q, 3, within=["quake", "strike"])] == ["strike", "quake"]
+    assert news.nearest_documents(q, 3, within=()) == []
+    assert [h.doc_id for h in news.nearest_documents(q, 3, since=T0 + timedelta(minutes=5), within={"quake", "fire"})
+            ] == ["quake"]
 
 
 def test_nearest_documents_sees_new_documents(news):
@@ -696,6 +705,18 @@ def test_entries_keep_their_latest_version_and_go_with_their_feed(store):
     store.remove_feed(f.id)
     store.record_entry(f.id, "z", "v1", url=None, doc_id=None, status="added", detail=None, now=T0)  # gone: nothing
     assert store.entry_versions(f.id, ["a", "z"]) == {}
+
+
+def test_a_channels_documents_are_those_linked_to_it_until_removed(news):
+    assert news.channel_documents("slack", "C1") == []
+    news.link_documents("slack", "C1", ["quake", "fire", "quake"], T0)
+    news.link_documents("slack", "C1", ["fire", "absent"], T0 + timedelta(minutes=1))  # again: kept as first linked
+    news.link_documents("discord", "C1", ["strike"], T0)
+    assert news.channel_documents("slack", "C1") == ["fire", "quake"]  # in the order linked, then by id
+    assert news.channel_documents("discord", "C1") == ["strike"] and news.channel_documents("slack", "C2") == []
+    news.remove_document("fire")
+    assert news.channel_documents("slack", "C1") == ["quake"]
+    # a new version of a document is linked anew by whoever ingests it (it has a new id)
 
 
 def test_failures_alert_once_and_recovery_is_told_once(store):

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Collection, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -124,7 +124,8 @@ class ClaimStore(Protocol):
     def claims_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[IndexedClaim]: ...
     def refs_of(self, doc_ids: Iterable[str], with_vectors: bool = True) -> list[ClaimRef]: ...
     def claims_by_id(self, ids: Iterable[str]) -> dict[str, Claim]: ...
-    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]: ...
+    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None,
+                          within: Collection[str] | None = None) -> list[DocumentHit]: ...
     def topics(self, prefix: str, limit: int = 25) -> list[str]: ...
     def close(self) -> None: ...
 
@@ -176,6 +177,9 @@ class FeedRecords(Protocol):
     def finish_poll(self, feed_id: int, now: datetime, *, ok: bool, next_poll_at: datetime, error: str | None = None,
                     etag: str | None = None, last_modified: str | None = None, title: str | None = None,
                     alert_after: int = 3, notify: bool = True) -> PollRecord: ...
+    # the documents read for a channel (its feeds' entries, pages added there): its story
+    def link_documents(self, platform: str, channel: str, doc_ids: Sequence[str], now: datetime) -> None: ...
+    def channel_documents(self, platform: str, channel: str) -> list[str]: ...
 
 
 class Store(ClaimStore, ScheduleRecords, FeedRecords, Protocol):
@@ -332,6 +336,7 @@ class DocumentVectors:
     def __init__(self) -> None:
         self.generation: Any = None
         self.ids: list[str] = []
+        self.index: dict[str, int] = {}
         self.stamps = np.zeros(0)  # when each was ingested, as a UTC timestamp (-inf: unknown)
         self.matrix = np.zeros((0, 0), np.float32)
         self.basis: np.ndarray | None = None  # dim x REDUCED, when the search has two stages
@@ -347,6 +352,7 @@ class DocumentVectors:
             ingested.append(datetime.fromisoformat(ingested_at) if isinstance(ingested_at, str) else ingested_at)
             vecs.append(v)
         self.ids = ids
+        self.index = {d: i for i, d in enumerate(ids)}
         self.stamps = np.array([utc(t).timestamp() if t is not None else -np.inf for t in ingested], dtype=np.float64)
         self.matrix = np.vstack(vecs) if vecs else np.zeros((0, 0), np.float32)
         self.basis = self.reduced = None
@@ -355,22 +361,29 @@ class DocumentVectors:
             self.reduced = np.ascontiguousarray(self.matrix @ self.basis)
         self.generation = generation
 
-    def nearest(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]:
+    def nearest(self, vector: np.ndarray, k: int, since: datetime | None = None,
+                within: Collection[str] | None = None) -> list[DocumentHit]:
+        """The ``k`` documents nearest ``vector``: of those ingested after ``since``, and among
+        ``within`` (document ids), when given."""
         if not self.ids or self.matrix.shape[1] != len(vector):
             return []
         vector = vector.astype(np.float32)
-        late = self.stamps > utc(since).timestamp() if since is not None else None
+        eligible = self.stamps > utc(since).timestamp() if since is not None else None
+        if within is not None:
+            allowed = np.zeros(len(self.ids), dtype=bool)
+            allowed[[i for i in (self.index.get(d) for d in within) if i is not None]] = True
+            eligible = allowed if eligible is None else eligible & allowed
         rows = np.arange(len(self.ids))
         if self.reduced is not None and k * self.SHORTLIST < len(rows):
             coarse = self.reduced @ (vector @ self.basis)
-            if late is not None:
-                coarse = np.where(late, coarse, -np.inf)
+            if eligible is not None:
+                coarse = np.where(eligible, coarse, -np.inf)
             rows = np.argpartition(-coarse, k * self.SHORTLIST - 1)[:k * self.SHORTLIST]
             scores = self.matrix[rows] @ vector
         else:
             scores = self.matrix @ vector
-        if late is not None:
-            scores = np.where(late[rows], scores, -np.inf)
+        if eligible is not None:
+            scores = np.where(eligible[rows], scores, -np.inf)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]

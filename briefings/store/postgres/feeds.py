@@ -86,3 +86,15 @@ class PostgresFeeds:
                           (failures, error, alerted, now, next_poll_at, feed_id))
             feed = feed_from_row(c.execute("SELECT * FROM feeds WHERE id = %s", (feed_id,)).fetchone())
         return PollRecord(feed, alert, recovered)
+
+    def link_documents(self, platform: str, channel: str, doc_ids: Sequence[str], now: datetime) -> None:
+        with self.pool.connection() as c:
+            c.execute("INSERT INTO channel_documents (platform, channel, doc_id, linked_at)"
+                      " SELECT %s, %s, d.id, %s FROM documents d WHERE d.id = ANY(%s)"
+                      " ON CONFLICT DO NOTHING", (platform, channel, now, list(dict.fromkeys(doc_ids))))
+
+    def channel_documents(self, platform: str, channel: str) -> list[str]:
+        with self.pool.connection() as c:
+            rows = c.execute("SELECT doc_id FROM channel_documents WHERE platform = %s AND channel = %s"
+                             " ORDER BY linked_at, doc_id", (platform, channel)).fetchall()
+        return [r["doc_id"] for r in rows]

@@ -190,6 +190,21 @@ MIGRATIONS[5] = [
     " FOR EACH ROW EXECUTE FUNCTION claims_postings()",
     "ANALYZE postings",
 ]
+MIGRATIONS[6] = [
+    # the documents read for a channel (its feeds' entries, pages added there): the story its
+    # questions are about; those read before this version come from the feeds' entries
+    """CREATE TABLE channel_documents (
+        platform text NOT NULL,
+        channel text NOT NULL,
+        doc_id text NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        linked_at timestamptz NOT NULL,
+        PRIMARY KEY (platform, channel, doc_id)
+    )""",
+    "CREATE INDEX channel_documents_doc ON channel_documents(doc_id)",
+    """INSERT INTO channel_documents (platform, channel, doc_id, linked_at)
+       SELECT f.platform, f.channel, e.doc_id, e.seen_at FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+       WHERE f.channel <> '' AND e.doc_id IN (SELECT id FROM documents) ON CONFLICT DO NOTHING""",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
 
 # an advisory lock on a name, held to the end of the transaction; the key includes the

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 import numpy as np
 import psycopg
@@ -345,14 +345,15 @@ class PostgresStore(PostgresSchedule, PostgresFeeds):
                              ).fetchall()
         return {r["id"]: claim_from_row(r) for r in rows}
 
-    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]:
+    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None,
+                          within: Collection[str] | None = None) -> list[DocumentHit]:
         with self.pool.connection() as c, self._docvecs_lock:
             generation = c.execute("SELECT generation FROM corpus").fetchone()["generation"]
             if generation != self._docvecs.generation:
                 rows = c.cursor(row_factory=tuple_row).execute(
                     "SELECT id, ingested_at, vector FROM documents WHERE vector IS NOT NULL ORDER BY n").fetchall()
                 self._docvecs.load(generation, rows)
-            return self._docvecs.nearest(vector, k, since)
+            return self._docvecs.nearest(vector, k, since, within)
 
     def topics(self, prefix: str, limit: int = 25) -> list[str]:
         """Names the claims mention most, starting with ``prefix`` (any case)."""

@@ -85,3 +85,14 @@ class SQLiteFeeds:
                           (failures, error, int(alerted), ts(now), ts(next_poll_at), feed_id))
             feed = feed_from_row(c.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone())
         return PollRecord(feed, alert, recovered)
+
+    def link_documents(self, platform: str, channel: str, doc_ids: Sequence[str], now: datetime) -> None:
+        with self._tx() as c:
+            c.executemany("INSERT OR IGNORE INTO channel_documents (platform, channel, doc_id, linked_at)"
+                          " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                          [(platform, channel, d, ts(now), d) for d in dict.fromkeys(doc_ids)])
+
+    def channel_documents(self, platform: str, channel: str) -> list[str]:
+        rows = self.conn.execute("SELECT doc_id FROM channel_documents WHERE platform = ? AND channel = ?"
+                                 " ORDER BY linked_at, doc_id", (platform, channel))
+        return [r["doc_id"] for r in rows.fetchall()]

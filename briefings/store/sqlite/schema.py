@@ -225,4 +225,19 @@ MIGRATIONS[7] = [
     )""",
     "CREATE INDEX documents_url ON documents(url)",
 ]
+MIGRATIONS[8] = [
+    # the documents read for a channel (its feeds' entries, pages added there): the story its
+    # questions are about; those read before this version come from the feeds' entries
+    """CREATE TABLE channel_documents (
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL,
+        PRIMARY KEY (platform, channel, doc_id)
+    )""",
+    "CREATE INDEX channel_documents_doc ON channel_documents(doc_id)",
+    """INSERT OR IGNORE INTO channel_documents (platform, channel, doc_id, linked_at)
+       SELECT f.platform, f.channel, e.doc_id, e.seen_at FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+       WHERE f.channel != '' AND e.doc_id IN (SELECT id FROM documents)""",
+]
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -6,12 +6,13 @@ processes opening a new store at once apply each one exactly once.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -280,8 +281,8 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
         if query.doc_ids is not None:
             if not query.doc_ids:
                 return []
-            where.append(f"c.doc_id IN ({','.join('?' * len(query.doc_ids))})")
-            args += list(query.doc_ids)
+            where.append("c.doc_id IN (SELECT value FROM json_each(?))")  # one parameter, however many
+            args.append(json.dumps(list(query.doc_ids)))
         sql += " WHERE " + " AND ".join(where) + " ORDER BY claims_fts.rowid DESC LIMIT ?"
         args.append(query.limit)
         return self._fetch(sql, args, query.deadline)
@@ -324,12 +325,13 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
             out.update((r["id"], claim_from_row(r)) for r in rows)
         return out
 
-    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None) -> list[DocumentHit]:
+    def nearest_documents(self, vector: np.ndarray, k: int, since: datetime | None = None,
+                          within: Collection[str] | None = None) -> list[DocumentHit]:
         generation = self.conn.execute("SELECT generation FROM corpus").fetchone()[0]
         if generation != self._docvecs.generation:
             self._docvecs.load(generation, self.conn.execute(
                 "SELECT id, ingested_at, vector FROM documents WHERE vector IS NOT NULL").fetchall())
-        return self._docvecs.nearest(vector, k, since)
+        return self._docvecs.nearest(vector, k, since, within)
 
     def topics(self, prefix: str, limit: int = 25) -> list[str]:
         """Names the claims mention most, starting with ``prefix`` (any case)."""
