@@ -5,6 +5,7 @@
     python -m benchmarks.evaluate --holdout       # the held-out sets too (once, at the end)
     python -m benchmarks.evaluate --verbose       # every question's problems
     python -m benchmarks.evaluate --database-url postgresql://postgres@127.0.0.1/test  # on PostgreSQL
+    python -m benchmarks.evaluate --one-store     # every story in one store, asked with and without a channel
 
 Sets: the shared ones in ../shared/eval (dev_questions.json over the seeds, key-bridge-collapse)
 and ours in benchmarks/eval/sets/*/questions.json. A set's "corpus" names its articles: "seeds",
@@ -157,7 +158,8 @@ def ingest(service, files: list[Path]) -> bool:
     return not report.failed
 
 
-def run_set(qs: QuestionSet, service, scorer, verbose: bool) -> tuple[Tally, dict[str, Tally]]:
+def run_set(qs: QuestionSet, service, scorer, verbose: bool, channel: str | None = None
+            ) -> tuple[Tally, dict[str, Tally]]:
     from briefings.answering.analyse import analyse
     from briefings.errors import BriefingError
     from briefings.types import Answer
@@ -168,7 +170,7 @@ def run_set(qs: QuestionSet, service, scorer, verbose: bool) -> tuple[Tally, dic
     started = time.perf_counter()
     for q in questions:
         try:
-            answer = service.ask(q["q"])
+            answer = service.ask(q["q"], "eval", channel) if channel else service.ask(q["q"])
         except BriefingError as e:
             answer = Answer(question=q["q"], answered=False, message=str(e), kind="none")
         report = scorer.score_answer(q, json.loads(json.dumps(answer.to_json())), docs)
@@ -191,6 +193,28 @@ def run_set(qs: QuestionSet, service, scorer, verbose: bool) -> tuple[Tally, dic
     return total, by_kind
 
 
+def one_store(sets: list[QuestionSet], model, scorer, args, grand: Tally, grand_kinds: dict) -> list[tuple]:
+    """Every set's articles in one store; each set asked without a channel ("all"), then in
+    a channel whose story is its own articles ("channel")."""
+    from datetime import datetime, timezone
+
+    corpora = list(dict.fromkeys(qs.corpus for qs in sets))
+    service = store_for(corpora, model, args.database_url)
+    for corpus in corpora:  # already stored: each file is found unchanged, with its document's id
+        ids = [r.doc_id for r in service.ingest([str(f) for f in _articles(corpus)]).results if r.doc_id]
+        service.store.link_documents("eval", corpus.name, ids, datetime.now(timezone.utc))
+    rows = []
+    for qs in sets:
+        for label, channel in (("all", None), ("channel", qs.corpus.name)):
+            total, kinds = run_set(qs, service, scorer, args.verbose, channel)
+            grand.add(total)
+            for k, t in kinds.items():
+                grand_kinds[k].add(t)
+            rows.append((qs.name, label, total, kinds))
+    service.store.close()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", action="append", help="only these sets (by name)")
@@ -199,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--problems", action="store_true", help="print the questions with problems")
     ap.add_argument("--no-model", action="store_true", help="answer lexically, without the embedding model")
     ap.add_argument("--alone-only", action="store_true", help="skip the stores that add the seeds")
+    ap.add_argument("--one-store", action="store_true",
+                    help="one store holding every set's articles: each set asked without a channel, then in a"
+                         " channel whose story is its own articles (as if it followed them)")
     ap.add_argument("--database-url", help="build the stores in this PostgreSQL database, one schema per corpus"
                     " (e.g. postgresql://postgres@127.0.0.1/test)")
     args = ap.parse_args(argv)
@@ -220,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     sets = [s for s in discover(args.holdout) if not args.set or s.name in args.set or s.name.split()[0] in args.set]
     grand, grand_kinds = Tally(), defaultdict(Tally)
     rows = []
-    for qs in sets:
+    if args.one_store:
+        rows = one_store(sets, model, scorer, args, grand, grand_kinds)
+    for qs in sets if not args.one_store else []:
         variants = [[qs.corpus]]
         if qs.corpus_name != "seeds" and not args.alone_only:
             variants.append([qs.corpus, SHARED / "seeds"])

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from .answering.answer import answer_question
+from .answering.answer import answer_question, names_elsewhere
 from .answering.briefing import build_briefing
 from .embedding import Embedder, LazyModel
 from .errors import BadInput, NotFound
@@ -147,23 +147,34 @@ class BriefingService:
             time.sleep(SEED_POLL)
 
     # -- use cases ----------------------------------------------------------------------
-    def ask(self, question: str, platform: str = "cli") -> Answer:
-        """Answer ``question``; ``platform`` (slack, discord, cli) only labels the metrics."""
+    def ask(self, question: str, platform: str = "cli", channel: str | None = None) -> Answer:
+        """Answer ``question``; ``platform`` (slack, discord, cli) labels the metrics. Asked in a
+        ``channel`` that has documents of its own (its feeds' entries, pages added there), the
+        answer comes from those: the story the channel follows; from the whole store when the
+        question names something the store mentions but the channel's documents never do."""
         if len(question) > MAX_QUESTION_CHARS:
             raise BadInput(f"That question is {len(question):,} characters long; keep it under {MAX_QUESTION_CHARS:,}.")
         self.ensure_ready()
         started = time.perf_counter()
         with self._lock:
-            answer = answer_question(self.store, self.embedder, question)
+            story = self.store.channel_documents(platform, channel) if channel else []
+            if story and not names_elsewhere(self.store, question, story):
+                answer = answer_question(self.store, self.embedder, question, doc_ids=story)
+            else:
+                answer = answer_question(self.store, self.embedder, question)
         self._tell("answered", platform, answer, time.perf_counter() - started)
         return answer
 
-    def brief(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
+    def brief(self, topic: str | None = None, since: datetime | None = None, platform: str = "cli",
+              channel: str | None = None) -> Briefing:
+        """A briefing; in a ``channel`` that has articles of its own (see ``ask``), on them only."""
         self.ensure_ready()
         if topic is not None and len(topic) > MAX_QUESTION_CHARS:
             raise BadInput(f"That topic is too long; keep it under {MAX_QUESTION_CHARS:,} characters.")
         with self._lock:
-            return build_briefing(self.store, self.embedder, topic=topic or None, since=since, now=self.clock())
+            story = self.store.channel_documents(platform, channel) if channel else []
+            return build_briefing(self.store, self.embedder, topic=topic or None, since=since, now=self.clock(),
+                                  doc_ids=story or None)
 
     def ingest(self, paths: Iterable[str], progress: Callable[[IngestResult], None] | None = None) -> IngestReport:
         with self._lock:
@@ -184,9 +195,10 @@ class BriefingService:
             return self.store.topics(prefix[:100], limit)
 
     # -- pages, removal, retention -------------------------------------------------------
-    async def ingest_url(self, url: str) -> IngestResult:
+    async def ingest_url(self, url: str, *, platform: str = "", channel: str = "") -> IngestResult:
         """Fetch a web page and ingest its article; a failure comes back as a failed result
-        whose error is one line (404, timeout, not HTML, too large, no article, refused address)."""
+        whose error is one line (404, timeout, not HTML, too large, no article, refused address).
+        Added in a ``channel``, the article joins that channel's story (see ``ask``)."""
         url = check_url(url)
         try:
             raw = await read_page(url, self.fetch_policy)
@@ -194,15 +206,18 @@ class BriefingService:
             result = IngestResult(path=url, status="failed", error=str(e))
             self._tell("ingested", IngestReport([result]))
             return result
-        return await asyncio.to_thread(self._ingest_raw, raw, page_key(url), self.clock())
+        return await asyncio.to_thread(self._ingest_raw, raw, page_key(url), self.clock(), platform, channel)
 
-    def _ingest_raw(self, raw, key: str, when: datetime) -> IngestResult:
-        """Ingest one fetched page (from ``ingest_url`` or a feed's entry); the observer is told."""
+    def _ingest_raw(self, raw, key: str, when: datetime, platform: str = "", channel: str = "") -> IngestResult:
+        """Ingest one fetched page (from ``ingest_url`` or a feed's entry), linked to the
+        channel it was read for, if any; the observer is told."""
         with self._lock:
             try:
                 result = ingest_raw(self.store, raw, source_key=key, embedder=self.embedder, now=when)
             except BadInput as e:
                 result = IngestResult(path=raw.path, status="failed", error=str(e))
+            if channel and result.doc_id and result.status != "failed":
+                self.store.link_documents(platform, channel, [result.doc_id], when)
         self._tell("ingested", IngestReport([result]))
         return result
 
@@ -335,7 +350,7 @@ class BriefingService:
         try:
             raw = await read_entry(entry, self.fetch_policy)
             result = await asyncio.to_thread(self._ingest_raw, raw, page_key(link),
-                                             arrived(entry, now, poll.back_catalogue))
+                                             arrived(entry, now, poll.back_catalogue), feed.platform, feed.channel)
         except BadInput as e:
             result = IngestResult(path=link, status="failed", error=str(e))
         if result.status == "added":
@@ -458,11 +473,12 @@ class BriefingService:
             return self.store.lease_holder(name, _utcnow())
 
     # -- async seams for chat adapters and the scheduler --------------------------------
-    async def answer(self, question: str, platform: str = "cli") -> Answer:
-        return await asyncio.to_thread(self.ask, question, platform)
+    async def answer(self, question: str, platform: str = "cli", channel: str | None = None) -> Answer:
+        return await asyncio.to_thread(self.ask, question, platform, channel)
 
-    async def build_briefing(self, topic: str | None = None, since: datetime | None = None) -> Briefing:
-        return await asyncio.to_thread(self.brief, topic, since)
+    async def build_briefing(self, topic: str | None = None, since: datetime | None = None, platform: str = "cli",
+                             channel: str | None = None) -> Briefing:
+        return await asyncio.to_thread(self.brief, topic, since, platform, channel)
 
     async def list_sources(self) -> list[Document]:
         return await asyncio.to_thread(self.sources)

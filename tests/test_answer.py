@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.answering.answer import answer_question
+from briefings.answering.answer import answer_question, names_elsewhere
 from briefings.ingest import ingest_paths
 
 from .faithful import assert_faithful
@@ -93,3 +93,24 @@ def test_an_acronym_the_articles_spell_out_is_understood(two_stories, model):
     out = ask(two_stories, model, "what crowd figure did the APG give?")
     assert out["answered"]
     assert any("27,000" in p["text"] and "Archive of Public Gatherings" in p["text"] for p in out["points"])
+
+
+def test_a_question_in_a_channel_stays_within_the_channels_story(two_stories, model):
+    """The store holds the seeds and three unseen stories; a channel's story is the quake alone."""
+    quake = [d.id for d in two_stories.documents() if Path(d.path).name == "quake.txt"]
+    out = answer_question(two_stories, model, "what are the estimates?", doc_ids=quake).to_json()
+    assert_faithful(out, ROOT)
+    assert out["answered"] and {Path(s["document"]["path"]).name for s in out["sources"]} == {"quake.txt"}
+    whole = answer_question(two_stories, model, "how big was the crowd?").to_json()
+    assert {Path(s["document"]["path"]).name for s in whole["sources"]} & {"protest.txt"}
+    scoped = answer_question(two_stories, model, "how big was the crowd?", doc_ids=quake).to_json()
+    assert {Path(s["document"]["path"]).name for s in scoped["sources"]} <= {"quake.txt"}
+
+
+def test_names_elsewhere_are_those_the_store_mentions_outside_the_channels_story(two_stories):
+    quake = [d.id for d in two_stories.documents() if Path(d.path).name == "quake.txt"]
+    assert names_elsewhere(two_stories, "What did Milica Petrović say about Belgrade?", quake) == (
+        "Milica Petrović", "Belgrade")
+    assert names_elsewhere(two_stories, "What did Yerlikaya say in Izmir?", quake) == ()  # the quake's own
+    assert names_elsewhere(two_stories, "Did Atlantis send help?", quake) == ()  # nowhere in the store
+    assert names_elsewhere(two_stories, "how many died?", quake) == ()  # no names

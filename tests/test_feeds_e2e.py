@@ -15,13 +15,14 @@ from bot.discord.client import DiscordAdapter
 from bot.scheduler import BriefingScheduler
 from bot.slack.app import SlackAdapter
 
-from .discord_harness import start_harness
+from .discord_harness import CHANNEL_ID, start_harness
 from .slack_harness import SlackHarness
 from .test_discord import embed_text
 from .fakes import Clock
 from .test_feeds import LOOPBACK
 from .test_slack import text_of
 from .test_subscriptions_e2e import MANAGE_CHANNELS
+from .processes import ROOT
 
 UTC = timezone.utc
 START = datetime(2024, 6, 3, 6, 0, tzinfo=UTC)  # 07:00 in London
@@ -53,6 +54,10 @@ async def chat(scheduler, slack_recorder, slack_settings, discord_recorder, disc
     yield slack, discord
     await discord_adapter.client.close()
     await slack.stop()
+
+
+def service_find(scheduler, slug: str):
+    return [d for d in scheduler.service.store.documents() if d.url and d.url.endswith(f"/{slug}.html")]
 
 
 def slack_briefings(slack) -> list[str]:
@@ -181,3 +186,62 @@ async def test_managers_add_a_page_from_either_platform(chat, scheduler, feed_si
     [followup] = await discord.recorder.wait_for("followup")
     assert followup.body["content"].startswith("Added “Bridge inspections ordered after flood damage” (")
     assert len(scheduler.service.store.documents()) == 2
+
+
+async def test_a_question_in_a_channel_is_answered_from_the_story_it_follows(chat, scheduler, feed_site):
+    """One store, two stories: the seeds (North Korean troops in Russia) and the Tarn Valley
+    flood, which a Slack channel follows by feed and a Discord channel by a page added there.
+    "what are the estimates?" says nothing of which story: asked in those channels it is
+    answered from their story; asked anywhere else, from the whole store. A question there that
+    the channel's story cannot answer is refused, not answered from another story, unless it
+    names something only another story mentions."""
+    slack, discord = chat
+    assert not scheduler.service.ingest([str(ROOT / "seeds")]).failed
+    slack.recorder.users["U1"] = {"id": "U1", "is_admin": True}
+    rss = feed_site.feed("/rss.xml", "rss", ["evacuations", "rail", "bridges"])
+    await slack.command(f"feeds add <{rss}>", user="U1", channel="C0F100D01")
+    [added] = await slack.recorder.wait_for("respond")
+    assert added.body["text"].startswith(f"Following {rss} (#1)"), added.body["text"]
+    [poll] = await scheduler.poll_feeds(now=START)
+    assert poll.line().endswith("3 new entries ingested (back catalogue, not announced as new)"), poll.line()
+    discord.interaction("add", [{"name": "url", "type": 3, "value": feed_site.page_url("rail")}],
+                        permissions=MANAGE_CHANNELS)
+    await discord.recorder.wait_for("followup")
+    store = scheduler.service.store
+    assert len(store.documents()) == 8  # five seeds, three flood articles (the page is one of them)
+    assert len(store.channel_documents("slack", "C0F100D01")) == 3
+    assert store.channel_documents("discord", str(CHANNEL_ID)) == [d.id for d in service_find(scheduler, "rail")]
+
+    def titles(text: str) -> tuple[bool, bool]:
+        """(cites the flood story, cites the seeds)"""
+        return (any(t in text for t in ("Rail line between Ostby", "Floodwaters", "Bridge inspections")),
+                any(t in text for t in ("North Korea", "Cannon-Fodder", "Putin")))
+
+    await slack.command("what are the estimates?", user="U2", channel="C0F100D01")
+    await slack.command("what are the estimates?", user="U2", channel="C0A7E4D02")
+    in_flood, elsewhere = [text_of(r.body) for r in (await slack.recorder.wait_for("respond", 3))[1:]]
+    assert titles(in_flood) == (True, False), in_flood
+    assert titles(elsewhere) == (False, True), elsewhere
+
+    discord.message("what are the estimates?")  # the channel the page was added in
+    discord.message("what are the estimates?", channel_id=1_100_000_000_000_000_099)
+    replies = await discord.recorder.wait_for("message", 2)
+    in_rail, elsewhere = ["\n".join(embed_text(e) for e in r.body.get("embeds", [])) for r in replies]
+    assert titles(in_rail) == (True, False), in_rail
+    assert titles(elsewhere) == (False, True), elsewhere
+
+    # a question naming what only another story mentions is answered from the whole store
+    await slack.command("what does North Korea gain?", user="U2", channel="C0F100D01")
+    gain = text_of((await slack.recorder.wait_for("respond", 4))[3].body)
+    assert titles(gain) == (False, True), gain
+
+    await slack.command("who was charged?", user="U2", channel="C0F100D01")  # no one, in the flood story
+    refused = (await slack.recorder.wait_for("respond", 5))[4].body["text"]
+    assert refused.startswith("Nothing in the articles answers this closely enough"), refused
+
+    # a briefing asked for in the channel is the channel's story; elsewhere, the whole store's
+    await slack.command("", user="U2", channel="C0F100D01")
+    await slack.command("", user="U2", channel="C0A7E4D02")
+    briefed, whole = [text_of(r.body) for r in (await slack.recorder.wait_for("respond", 7))[5:]]
+    assert titles(briefed) == (True, False), briefed
+    assert titles(whole)[1], whole

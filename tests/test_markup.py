@@ -26,7 +26,7 @@ def asked(service, monkeypatch) -> list[str]:
     questions: list[str] = []
     real = service.answer
 
-    async def answer(question: str, platform: str = "cli"):
+    async def answer(question: str, platform: str = "cli", channel: str | None = None):
         questions.append(question)
         return await real(question, platform)
 

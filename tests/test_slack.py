@@ -52,7 +52,7 @@ async def test_the_acknowledgement_does_not_wait_for_the_answer(slack, service, 
     gate = asyncio.Event()
     real = service.answer
 
-    async def slow_answer(q, platform="cli"):
+    async def slow_answer(q, platform="cli", channel=None):
         await gate.wait()
         return await real(q, platform)
 

@@ -114,7 +114,7 @@ class DiscordAdapter:
             elif text.lower() == "sources":
                 pages = embeds.sources_embeds(await self.service.list_sources())
             else:
-                pages = embeds.answer_embeds(await self.service.answer(text, "discord"))
+                pages = embeds.answer_embeds(await self.service.answer(text, "discord", str(message.channel.id)))
             await message.reply(embed=pages[0], mention_author=False)
             for page in pages[1:]:
                 await message.channel.send(embed=page)

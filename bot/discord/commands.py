@@ -30,7 +30,7 @@ class QuestionCommands:
             ephemeral = self.settings.ephemeral_answers if private is None else private
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
             question = await self.names.plain(question, guild=interaction.guild)
-            answer = await self.service.answer(question, "discord")
+            answer = await self.service.answer(question, "discord", str(interaction.channel_id))
             await _follow_up(interaction, embeds.answer_embeds(answer), ephemeral)
 
         @tree.command(name="brief", description="Today's briefing, optionally on one topic.")
@@ -38,7 +38,8 @@ class QuestionCommands:
         async def brief(interaction: discord.Interaction, topic: app_commands.Range[str, 1, 200] | None = None) -> None:
             await interaction.response.defer(thinking=True)
             topic = await self.names.plain(topic, guild=interaction.guild) if topic else None
-            briefing = await self.service.build_briefing(topic=topic or None)
+            briefing = await self.service.build_briefing(topic=topic or None, platform="discord",
+                                                         channel=str(interaction.channel_id))
             await _follow_up(interaction, embeds.briefing_embeds(briefing), False)
 
         @brief.autocomplete("topic")

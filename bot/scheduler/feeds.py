@@ -51,8 +51,9 @@ class FeedCommands:
             return "This channel follows no feeds. Add one with feeds add URL."
         return "This channel's feeds:\n" + "\n".join(f.describe() for f in feeds)
 
-    async def add_page(self, url: str) -> str:
-        result = await self.service.ingest_url(url)
+    async def add_page(self, url: str, *, platform: str = "", channel: str = "") -> str:
+        """Read one article into the store, as part of ``channel``'s story."""
+        result = await self.service.ingest_url(url, platform=platform, channel=channel)
         if result.status == "failed":
             raise BadInput(f"Could not add {result.error}")
         docs = await asyncio.to_thread(self.service.find_documents, url)
@@ -72,7 +73,7 @@ class FeedCommands:
         if not await is_manager():
             raise NotAllowed(SLACK_REFUSAL)
         if words[0].lower() == "add" and len(words) == 2:
-            return await self.add_page(words[1])
+            return await self.add_page(words[1], **where)
         args = words[2:]
         if verb == "add" and args:
             every = None
@@ -131,7 +132,7 @@ class FeedCommands:
         @app_commands.check(can_manage)
         async def add_page(interaction: discord.Interaction, url: str) -> None:
             await interaction.response.defer(thinking=True)  # fetching can take longer than Discord waits
-            await interaction.followup.send(await self.add_page(url))
+            await interaction.followup.send(await self.add_page(url, **where(interaction)))
 
 
 def _feed_id(word: str) -> int:

@@ -284,7 +284,7 @@ class BriefingScheduler:
 
     async def _post(self, sub: Subscription, sender: Sender, now: datetime) -> SlotOutcome:
         if sub.kind == "question":
-            answer = await self.service.answer(sub.topic or "", sub.platform)
+            answer = await self.service.answer(sub.topic or "", sub.platform, sub.channel)
             if not answer.answered:
                 return SlotOutcome("skipped", "no answer")
             fingerprint = answer_fingerprint(answer)
@@ -294,7 +294,8 @@ class BriefingScheduler:
             await sender.post_answer(sub, answer, _what_changed(answer, previous))
             return SlotOutcome("done", delivered_at=now, answer=fingerprint)
         since = sub.last_delivered_at
-        briefing = await self.service.build_briefing(topic=sub.topic, since=since)
+        briefing = await self.service.build_briefing(topic=sub.topic, since=since, platform=sub.platform,
+                                                     channel=sub.channel)
         if briefing.empty:
             if sub.quiet:
                 return SlotOutcome("skipped", "nothing new")

@@ -133,9 +133,10 @@ class SlackAdapter:
                     word == "add" and _adds_page(text)):
                 await reply.send([blocks.notice(await self._subscriptions(text, payload, reply, allow_subscriptions))])
             elif not text:
-                await reply.send(blocks.briefing_messages(await self.service.build_briefing()))
+                await reply.send(blocks.briefing_messages(await self.service.build_briefing(
+                    platform="slack", channel=reply.channel)))
             else:
-                answer = await self.service.answer(text, "slack")
+                answer = await self.service.answer(text, "slack", reply.channel)
                 await reply.send(blocks.answer_messages(answer, asker=reply.user if reply.response_url else None))
         except SlackApiError as e:
             log.error("Slack API error %s while answering in %s", api_error(e), reply.channel)

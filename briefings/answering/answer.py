@@ -1,8 +1,11 @@
 """Answer a question from the store: analyse, retrieve, rank, select, compose, cite — or abstain."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..embedding import Embedder
-from ..store.port import ClaimStore
+from ..store.port import ClaimQuery, ClaimStore
+from ..text import terms
 from ..types import Answer
 from . import acronyms
 from .analyse import Question, analyse
@@ -40,21 +43,37 @@ def spell_acronyms(store: ClaimStore, q: Question, pool: Pool) -> dict[str, str]
     return spelled
 
 
-def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS
-                    ) -> Answer:
-    """A cited answer, or ``answered=False`` with a message saying why not."""
+def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) -> tuple[str, ...]:
+    """The names ``question`` writes that the store mentions but ``doc_ids`` (a channel's story)
+    never do: such a question is about another story."""
+    out = []
+    for name in analyse(question).names:
+        name_terms = tuple(t for t in terms(name) if not t.isdigit())
+        if not name_terms:
+            continue
+        mentioned = [store.match(ClaimQuery(all_terms=name_terms, doc_ids=scope, limit=1, with_vectors=False))
+                     for scope in (tuple(doc_ids), None)]
+        if mentioned[1] and not mentioned[0]:
+            out.append(name)
+    return tuple(out)
+
+
+def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS,
+                    doc_ids: Sequence[str] | None = None) -> Answer:
+    """A cited answer, or ``answered=False`` with a message saying why not. With ``doc_ids``,
+    from those documents only (a channel's story)."""
     q = analyse(question)
     if q.empty:
         return abstain(question, f"Ask a question about the articles, {EXAMPLE}")
     if store.claim_count() == 0:
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
     qvec = embedder.embed([q.text])[0] if embedder is not None else None
-    pool = gather(store, q, qvec, w=w)
+    pool = gather(store, q, qvec, w=w, doc_ids=doc_ids)
     spelled = spell_acronyms(store, q, pool)
     if spelled:
         q = analyse(acronyms.spell_out(q.text, spelled))
         qvec = embedder.embed([q.text])[0] if embedder is not None else None
-        pool = gather(store, q, qvec, w=w)
+        pool = gather(store, q, qvec, w=w, doc_ids=doc_ids)
     if not has_evidence(pool, w):
         if pool.unknown_names:
             return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Collection
 from datetime import datetime
 
 import numpy as np
@@ -72,8 +73,8 @@ def salience(items: list[IndexedClaim]) -> list[float]:
 
 
 def _scope(store: ClaimStore, embedder: Embedder | None, topic: str | None, since: datetime | None,
-           w: Weights) -> _Scope:
-    docs = store.documents(since=since)
+           w: Weights, story: frozenset[str] | None = None) -> _Scope:
+    docs = [d for d in store.documents(since=since) if story is None or d.id in story]
     docs = sorted(docs, key=lambda d: (d.ingested_at.isoformat() if d.ingested_at else "",
                                        d.published.isoformat() if d.published else ""), reverse=True)[:RECENT_DOCUMENTS]
     by_id = {d.id: d for d in docs}
@@ -177,18 +178,22 @@ def repeats(new: list[IndexedClaim], old: list[IndexedClaim]) -> set[str]:
 
 
 def build_briefing(store: ClaimStore, embedder: Embedder | None, *, topic: str | None = None,
-                   since: datetime | None = None, now: datetime | None = None, w: Weights = WEIGHTS) -> Briefing:
+                   since: datetime | None = None, now: datetime | None = None, w: Weights = WEIGHTS,
+                   doc_ids: Collection[str] | None = None) -> Briefing:
     """The day's briefing. With ``since`` (a channel's last briefing) it covers only documents
     that came in after it, and leads with what changed: figures a source revised, and figures
     another source contradicts, each with both citations; new claims follow, and claims that
-    only repeat an earlier document's are left out."""
-    scope = _scope(store, embedder, topic, since, w)
+    only repeat an earlier document's are left out. With ``doc_ids`` (a channel's story), only
+    those documents count, new and earlier."""
+    story = frozenset(doc_ids) if doc_ids is not None else None
+    scope = _scope(store, embedder, topic, since, w, story)
     docs = scope.docs
     citer = Citer(docs)
     used: set[str] = set()
     changed: list[Point] = []
     if since is not None and docs:
-        earlier = [d for d in store.documents() if d.id not in docs][-RECENT_DOCUMENTS:]
+        earlier = [d for d in store.documents() if d.id not in docs and (story is None or d.id in story)
+                   ][-RECENT_DOCUMENTS:]
         new_items = store.claims_of(list(docs), with_vectors=embedder is not None)
         old_items = store.claims_of([d.id for d in earlier], with_vectors=embedder is not None)
         docs = {**docs, **{d.id: d for d in earlier}}

@@ -175,7 +175,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     pool = Pool(question, q_terms, stats, vectors=qvec is not None)
     pool.unknown_names = _unknown_names(question, df, alias)
 
-    scope = tuple(doc_ids) if doc_ids is not None else None
+    scope = tuple(dict.fromkeys(doc_ids)) if doc_ids is not None else None
     any_terms, all_terms = plan(q_terms, df, w.postings_budget)
     hits = store.match(ClaimQuery(any_terms=any_terms, all_terms=all_terms, doc_ids=scope, since=since,
                                   limit=w.lexical_limit, deadline=deadline)) if (any_terms or all_terms) else []
@@ -190,8 +190,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
         best_doc[c.ref.doc_id] = max(best_doc.get(c.ref.doc_id, 0.0), c.lexical)
     docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
     if qvec is not None:
-        docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since)
-                 if scope is None or h.doc_id in scope]
+        docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since, within=scope)]
     # when every known term was matched on, a claim the search did not return has none of them
     complete = not all_terms and set(any_terms) == {t for t, _ in bm25.known}
     for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
