@@ -72,6 +72,7 @@ class DiscordAdapter:
         self.sender = DiscordSender(self.client)
         self.names = Names(self.client)
         self._ready = asyncio.Event()
+        self._answering: set[asyncio.Task] = set()  # messages being answered (see ``drain``)
         self.client.event(self.on_ready)
         self.client.event(self.on_message)
         QuestionCommands(service, settings, self.names).register(self.tree)
@@ -101,12 +102,26 @@ class DiscordAdapter:
             log.exception("could not tell the user about an error")
 
     # -- mentions and direct messages -----------------------------------------------------
+    async def drain(self, timeout: float) -> None:
+        """Let the answers being sent finish (every page of them), for at most ``timeout`` s:
+        called before the client closes, so stopping never cuts an answer short."""
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=timeout)
+
     async def on_message(self, message: discord.Message) -> None:
         me = self.client.user
         if message.author.bot or me is None:
             return
         if not isinstance(message.channel, discord.DMChannel) and me not in message.mentions:
             return  # in a server, only messages that mention the bot are for it
+        task = asyncio.current_task()
+        self._answering.add(task)
+        try:
+            await self._answer_message(message)
+        finally:
+            self._answering.discard(task)
+
+    async def _answer_message(self, message: discord.Message) -> None:
         try:
             text = await self.names.plain(message.content, message=message)
             if not text or text.lower() == "help":

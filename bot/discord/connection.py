@@ -29,6 +29,8 @@ from ..settings import DiscordSettings
 from .client import DiscordAdapter
 
 log = logging.getLogger(__name__)
+# how long stopping waits for answers still being sent (every page of them) before closing
+DRAIN_SECONDS = 5.0
 # gateway close codes after which reconnecting cannot help
 REFUSED_CLOSE_CODES = {
     4004: "Discord refused the token (authentication failed); set discord.token (BRIEFBOT_DISCORD__TOKEN)",
@@ -124,4 +126,5 @@ class DiscordConnection:
 
     async def close(self) -> None:
         await self.lease.release()  # at once, so a standby replica takes over without waiting out the lease
+        await self.adapter.drain(DRAIN_SECONDS)
         await self.adapter.client.close()
