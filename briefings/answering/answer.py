@@ -5,14 +5,13 @@ from typing import Sequence
 
 from ..embedding import Embedder
 from ..store.port import ClaimQuery, ClaimStore
-from ..text import terms
 from ..types import Answer
 from . import acronyms
 from .analyse import Question, analyse
 from .cite import Citer
 from .compose import compose
 from .expand import enrich, expand
-from .retrieve import Pool, fill, gather
+from .retrieve import Pool, fill, gather, name_terms
 from .select import figure_matches, has_evidence, rank, relevance, select
 from .weights import WEIGHTS, Weights
 
@@ -48,10 +47,10 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
     never do: such a question is about another story."""
     out = []
     for name in analyse(question).names:
-        name_terms = tuple(t for t in terms(name) if not t.isdigit())
-        if not name_terms:
+        found_by = name_terms(name)
+        if not found_by:
             continue
-        mentioned = [store.match(ClaimQuery(all_terms=name_terms, doc_ids=scope, limit=1, with_vectors=False))
+        mentioned = [store.match(ClaimQuery(all_terms=found_by, doc_ids=scope, limit=1, with_vectors=False))
                      for scope in (tuple(doc_ids), None)]
         if mentioned[1] and not mentioned[0]:
             out.append(name)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Collection
 from datetime import datetime
+from typing import Collection
 
 import numpy as np
 

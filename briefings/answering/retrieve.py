@@ -258,13 +258,18 @@ def _semantic(cands: list[Candidate], qvec: np.ndarray) -> None:
             c.neighbour = float(best[i]) if best[i] > -np.inf else 0.0
 
 
-def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]) -> tuple[str, ...]:
-    """Names the question writes that no stored claim mentions, in any spelling."""
+def name_terms(name: str) -> tuple[str, ...]:
+    """The index terms a name is found by (its numbers left out: "Interstate 695" is "interst")."""
     from ..text import terms
 
+    return tuple(t for t in terms(name) if not t.isdigit())
+
+
+def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]) -> tuple[str, ...]:
+    """Names the question writes that no stored claim mentions, in any spelling."""
     out = []
     for name in question.names:
-        name_terms = [t for t in terms(name) if not t.isdigit()]
-        if name_terms and all(df.get(alias.get(t, t), 0) == 0 for t in name_terms):
+        found_by = name_terms(name)
+        if found_by and all(df.get(alias.get(t, t), 0) == 0 for t in found_by):
             out.append(name)
     return tuple(out)
