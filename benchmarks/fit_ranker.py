@@ -42,7 +42,7 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> 
 def collect(model, mixed: bool = False):
     """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
     from briefings.answering.analyse import analyse
-    from briefings.answering.answer import RANK_POOL
+    from briefings.answering.answer import RANK_POOL, described_speaker
     from briefings.answering.expand import enrich, expand
     from briefings.answering.retrieve import fill, gather
     from briefings.answering.select import features, figure_matches, relevance
@@ -62,15 +62,16 @@ def collect(model, mixed: bool = False):
             fill(store, pool, RANK_POOL, relevance)
             expand(store, pool, relevance, WEIGHTS)
             docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+            aq, authors = described_speaker(aq, pool, docs)
             match = None
             if aq.kind == "quantity":
                 match = figure_matches(aq, [c.claim for c in pool.candidates if c.claim.quantities][:WEIGHTS.figure_pool],
                                        model.embed if model is not None else None)
-            x = features(pool, {d: doc.published for d, doc in docs.items()}, match)
+            x = features(pool, {d: doc.published for d, doc in docs.items()}, match, authors)
             facts = [(re.compile(f["p"], re.I), f["src"]) for f in q.get("facts", [])]
             y = np.array([float(any(p.search(c.claim.text) and os.path.basename(docs[c.claim.doc_id].path).startswith(tuple(src))
                                     for p, src in facts)) for c in pool.candidates])
-            rows.append((qs.name, q, aq, pool, docs, match, x, y))
+            rows.append((qs.name, q, aq, pool, docs, match, authors, x, y))
     return rows
 
 
@@ -82,10 +83,10 @@ def recall(rows, weights, scorer) -> tuple[int, int]:
 
     found = facts = 0
     cache: dict = {}
-    for _, q, aq, pool, docs, match, _, _ in rows:
+    for _, q, aq, pool, docs, match, authors, _, _ in rows:
         if q.get("abstain"):
             continue
-        ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, weights, match)
+        ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, weights, match, authors)
         chosen = select(ranked, weights)
         citer = Citer(docs)
         composed = compose(aq, chosen, docs, citer, ranked, weights, match)
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-model", action="store_true",
                     help="fit the coefficients used without the model (Weights.lexical_ranker)")
+    ap.add_argument("--without", action="append", default=[], metavar="FEATURE",
+                    help="leave this feature out (its coefficient 0): an ablation, to see what it adds")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(SHARED.parent / "main"))
     from bot.settings import default_model_dir
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         model = LazyModel(default_model_dir()).get()
         if model is None:
             sys.exit("the model is needed to fit the ranker (or fit the lexical one with --no-model)")
-    names_fitted = FEATURES if model is not None else LEXICAL_FEATURES
+    names_fitted = tuple(n for n in (FEATURES if model is not None else LEXICAL_FEATURES) if n not in args.without)
     cols = [FEATURES.index(n) for n in names_fitted]
     scorer = load_scorer()
     # every set from a store of its own, and (other stories than the seeds') beside the seeds
@@ -133,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = np.zeros(4, dtype=int)
     for held in names:
         train = [r for r in rows if r[0] != held]
-        w = logistic(np.vstack([r[6][:, cols] for r in train]), np.concatenate([r[7] for r in train]))
+        w = logistic(np.vstack([r[7][:, cols] for r in train]), np.concatenate([r[8] for r in train]))
         weights = as_weights(WEIGHTS, names_fitted, w, lexical=model is None)
         a = recall([r for r in alone if r[0] == held], weights, scorer)
         m = recall([r for r in mixed if r[0] == held], weights, scorer)
@@ -142,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {held:24} {a[0] / a[1]:.3f} ({a[0]}/{a[1]})" + beside)
     print(f"  {'all':24} {totals[0] / totals[1]:.3f} ({totals[0]}/{totals[1]}) | {totals[2] / totals[3]:.3f} "
           f"({totals[2]}/{totals[3]})")
-    w = logistic(np.vstack([r[6][:, cols] for r in rows]), np.concatenate([r[7] for r in rows]))
+    w = logistic(np.vstack([r[7][:, cols] for r in rows]), np.concatenate([r[8] for r in rows]))
     print("\nweights fitted on every set (for briefings/answering/weights.py):")
     if model is None:
         print("    lexical_ranker: tuple = (" + ", ".join(f'("{n}", {v:.3f})' for n, v in

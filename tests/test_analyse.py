@@ -43,3 +43,14 @@ def test_names_and_speakers():
     assert analyse("what's Homendy looking at?").names == ("Homendy",)
     assert analyse("What caused it?").names == ()
     assert analyse("how long is the Dali?").terms == ("dali",)
+
+
+def test_speakers_described_by_role_and_in_the_progressive():
+    q = analyse("what's the former deputy governor arguing?")
+    assert (q.kind, q.speaker, q.role) == ("statement", None, "former deputy governor")
+    q = analyse("what's the IMF's take?")
+    assert (q.kind, q.speaker) == ("statement", "IMF")  # not "what's the IMF"
+    q = analyse("what's the finance minister's line?")
+    assert (q.kind, q.role) == ("statement", "finance minister")
+    assert analyse("what is the union saying?").role == "union"
+    assert analyse("what is the plan for the bridge?").kind == "general"  # "plan" is a noun here

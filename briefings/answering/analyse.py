@@ -44,11 +44,16 @@ _SPEECH = (r"say|said|says|tell|told|think|thinks|believe|believes|claim|claims|
            r"warn|warned|want|wants|announce|announced|expect|expects|predict|predicted|testify|testified|"
            r"write|wrote|report|reported|insist|insisted|suggest|suggested|propose|proposed|plan|planned|"
            r"demand|demanded|pledge|pledged|vow|vowed|admit|admitted|deny|denied|concede|conceded")
+# the same verbs in the progressive: "what is the union saying?"
+_SPEECH_ING = ("saying|telling|thinking|believing|claiming|arguing|promising|warning|wanting|announcing|expecting|"
+               "predicting|testifying|writing|reporting|insisting|suggesting|proposing|planning|demanding|pledging|"
+               "vowing|admitting|denying|conceding")
 _STATEMENT = re.compile(
-    rf"\bwhat\s+(?:did|does|do|has|have|is|was|will|would)\s+(?P<who>.+?)\s+(?:{_SPEECH})\b"
+    rf"\bwhat\s+(?:did|does|do|has|have|is|was|are|were|will|would)\s+(?P<who>.+?)\s+(?:{_SPEECH}|{_SPEECH_ING})\b"
+    rf"|\bwhat(?:[’']s|[’']re)\s+(?P<who4>.+?)\s+(?:{_SPEECH_ING})\b"
     rf"|\bhow\s+(?:did|does|do|has|have)\s+(?P<who2>.+?)\s+(?:react|respond|reply|answer|feel)\b"
-    rf"|^\s*(?P<who3>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|position|take|reaction|response|"
-    rf"comments?|statement|remarks|argument|stance)\b",
+    rf"|^\s*(?:what(?:[’']s|\s+is|\s+was)\s+)?(?!(?:what|how|who)\b)(?P<who3>[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)[’']s\s+"
+    rf"(?:view|views|position|take|line|reaction|response|comments?|statement|remarks|argument|stance)\b",
     re.I,
 )
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.&-]*)*")
@@ -64,6 +69,7 @@ class Question:
     focus_text: str = ""  # the same words as written ("dockers"), for the model
     names: tuple[str, ...] = ()  # names written with capitals ("Homendy", "Key Bridge")
     speaker: str | None = None  # "what did X say": X
+    role: str | None = None  # "what did the judge say": the description ("judge"), when it is not a name
 
     @property
     def empty(self) -> bool:
@@ -133,9 +139,12 @@ def _analyse(text: str) -> Question:
     stm = _STATEMENT.search(text)
     speaker = None
     if stm:
-        speaker = (stm.group("who") or stm.group("who2") or stm.group("who3") or "").strip()
-        speaker = re.sub(r"^(?:the|a|an)\s+", "", speaker, flags=re.I) or None
-    kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)  # "how did politicians react": anyone's words
+        speaker = next(g for g in stm.group("who", "who4", "who2", "who3") if g is not None).strip()
+        # "what is the plan": no one is named ("plan" is a noun here)
+        speaker = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", speaker, flags=re.I) or None
+    # "how did politicians react", "what is the judge saying": anyone's words, unless the
+    # description is found to be one person's (``speakers.resolve``)
+    kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)
     if how and how.group("adj").lower() not in ("often",):
         adj = how.group("adj").lower()
         q_terms = tuple(t for t in q_terms if t not in terms(adj))  # "how long": "long" is not the topic
@@ -150,7 +159,8 @@ def _analyse(text: str) -> Question:
     if _PLACE.search(text):
         return Question(text, q_terms, "place", names=names, speaker=speaker)
     if speaker:
-        return Question(text, q_terms, "statement", names=names, speaker=None if kind_only else speaker)
+        return Question(text, q_terms, "statement", names=names, speaker=None if kind_only else speaker,
+                        role=speaker if kind_only else None)
     if _PERSON.search(text):
         return Question(text, q_terms, "person", names=names)
     # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")

@@ -1,12 +1,13 @@
 """Answer a question from the store: analyse, retrieve, rank, select, compose, cite — or abstain."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from ..embedding import Embedder
 from ..store.port import ClaimQuery, ClaimStore
 from ..types import Answer
-from . import acronyms
+from . import acronyms, speakers
 from .analyse import Question, analyse
 from .cite import Citer
 from .compose import compose
@@ -57,10 +58,29 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
     return tuple(out)
 
 
+def _read(store: ClaimStore, pool: Pool, qvec, w: Weights) -> tuple[Pool, dict]:
+    """The pool's evidence around each candidate, its best ``RANK_POOL`` candidates' claims, and
+    their documents."""
+    enrich(store, pool, qvec, lambda c: relevance(c, w), w)
+    fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
+    expand(store, pool, lambda c: relevance(c, w), w)
+    return pool, store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+
+
+def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, dict[str, str]]:
+    """The question with a speaker it describes by role ("the ex-CTO") named, when the articles
+    make clear who that is (``speakers``), and the writers of the opinion pieces among ``docs``."""
+    authors = {d: doc.author for d, doc in docs.items() if doc.opinion and doc.author}
+    who = speakers.resolve(q, [c.claim for c in pool.candidates], authors, [doc.title for doc in docs.values()])
+    if who:
+        q = pool.question = replace(q, speaker=who, role=None)
+    return q, authors
+
+
 def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS,
-                    doc_ids: Sequence[str] | None = None) -> Answer:
+                    doc_ids: Sequence[str] | None = None, where: str = "the articles") -> Answer:
     """A cited answer, or ``answered=False`` with a message saying why not. With ``doc_ids``,
-    from those documents only (a channel's story)."""
+    from those documents only (a channel's story), which a refusal calls ``where``."""
     q = analyse(question)
     if q.empty:
         return abstain(question, f"Ask a question about the articles, {EXAMPLE}")
@@ -75,17 +95,16 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         pool = gather(store, q, qvec, w=w, doc_ids=doc_ids)
     if not has_evidence(pool, w):
         if pool.unknown_names:
-            return abstain(question, f"The articles say nothing about {', '.join(pool.unknown_names)}. I won't guess.")
-        return abstain(question, "Nothing in the articles answers this closely enough. I won't guess.")
-    enrich(store, pool, qvec, lambda c: relevance(c, w), w)
-    fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
-    expand(store, pool, lambda c: relevance(c, w), w)
-    docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+            return abstain(question, f"{where[0].upper()}{where[1:]} say nothing about {', '.join(pool.unknown_names)}. "
+                                     "I won't guess.")
+        return abstain(question, f"Nothing in {where} answers this closely enough. I won't guess.")
+    pool, docs = _read(store, pool, qvec, w)
+    q, authors = described_speaker(q, pool, docs)
     match = None
     if q.kind == "quantity":
         with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
         match = figure_matches(q, with_figures, embedder.embed if embedder is not None else None, w)
-    ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match)
+    ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match, authors)
     chosen = select(ranked, w, join=True)
     citer = Citer(docs)
     composed = compose(q, chosen, docs, citer, ranked, w, match)

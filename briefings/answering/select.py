@@ -16,10 +16,11 @@ import numpy as np
 
 from ..extraction.attribution import looks_like_person
 from ..extraction.language import CAUSAL
-from ..text import fold, terms
+from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question
 from .retrieve import BM25, Candidate, Pool
+from .speakers import speaks
 from .stories import stories
 from .weights import WEIGHTS, Weights
 
@@ -121,17 +122,10 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
     return 0.0
 
 
-def _surnames(name: str) -> set[str]:
-    return {w for w in fold(name).replace(".", " ").split() if len(w) > 2}
-
-
-def speaker_fit(question: Question, claim: Claim) -> float:
-    """1 when the claim is attributed to the person the question names (by any of their names)."""
-    if not claim.attributed_to:
-        return 0.0
-    who = _surnames(claim.attributed_to)
-    wanted = [question.speaker] if question.speaker else list(question.names)
-    return 1.0 if any(_surnames(name) & who for name in wanted if name) else 0.0
+def speaker_fit(question: Question, claim: Claim, author: str | None = None) -> float:
+    """1 when the claim is the words of the person the question names (by any of their names):
+    attributed to them, or an unattributed sentence of their opinion piece (``author``)."""
+    return 1.0 if speaks(question, claim.attributed_to or author) else 0.0
 
 
 def relevance(c: Candidate, w: Weights = WEIGHTS) -> float:
@@ -145,8 +139,11 @@ FEATURES = ("semantic", "lexical", "lexical_own", "neighbour", "answer_type", "s
             "expansion")
 
 
-def features(pool: Pool, published: dict[str, date | None], match: FigureMatch | None = None) -> np.ndarray:
-    """One row per candidate, one column per name in ``FEATURES``."""
+def features(pool: Pool, published: dict[str, date | None], match: FigureMatch | None = None,
+             authors: dict[str, str] | None = None) -> np.ndarray:
+    """One row per candidate, one column per name in ``FEATURES``. ``authors``: the writers of
+    opinion pieces, by document id."""
+    authors = authors or {}
     q = pool.question
     cands = pool.candidates
     own = BM25(pool.terms, pool.stats)
@@ -157,7 +154,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
         claim = c.claim
         rows.append((
             c.semantic, c.lexical, own.share_tokens(c.ref.tokens[0], []), c.neighbour,
-            answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim),
+            answer_fit(q, claim, published.get(claim.doc_id), match), speaker_fit(q, claim, authors.get(claim.doc_id)),
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
             c.blended, c.feedback, c.window, c.passage, c.document, c.expansion,
@@ -179,13 +176,13 @@ def coefficients(w: Weights = WEIGHTS, model: bool = True) -> tuple[np.ndarray, 
     return np.array([own.get(name, 0.0) for name in FEATURES]), own.get("bias", w.bias)
 
 
-def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None
-         ) -> list[Ranked]:
+def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None,
+         authors: dict[str, str] | None = None) -> list[Ranked]:
     """Every candidate with its probability of being relevant, best first. Claims of documents
     about another story than the best claim's (see ``stories``) lose ``w.off_story`` in log-odds."""
     if not pool.candidates:
         return []
-    x = features(pool, published, match)
+    x = features(pool, published, match, authors)
     coef, bias = coefficients(w, model=pool.vectors)
     logits = x @ coef + bias
     fit_col = FEATURES.index("answer_type")
