@@ -159,7 +159,8 @@ class BriefingService:
         with self._lock:
             story = self.store.channel_documents(platform, channel) if channel else []
             if story and not names_elsewhere(self.store, question, story):
-                answer = answer_question(self.store, self.embedder, question, doc_ids=story)
+                answer = answer_question(self.store, self.embedder, question, doc_ids=story,
+                                         where="the articles this channel follows")
             else:
                 answer = answer_question(self.store, self.embedder, question)
         self._tell("answered", platform, answer, time.perf_counter() - started)

@@ -237,7 +237,7 @@ async def test_a_question_in_a_channel_is_answered_from_the_story_it_follows(cha
 
     await slack.command("who was charged?", user="U2", channel="C0F100D01")  # no one, in the flood story
     refused = (await slack.recorder.wait_for("respond", 5))[4].body["text"]
-    assert refused.startswith("Nothing in the articles answers this closely enough"), refused
+    assert refused.startswith("Nothing in the articles this channel follows answers this closely enough"), refused
 
     # a briefing asked for in the channel is the channel's story; elsewhere, the whole store's
     await slack.command("", user="U2", channel="C0F100D01")
