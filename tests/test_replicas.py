@@ -275,7 +275,9 @@ async def test_one_replica_holds_the_discord_gateway_and_another_takes_over_with
             "1300000000000000099", f"<@{BOT_ID}> troop estimates?", mentions=[user(BOT_ID, "briefbot", bot=True)]))
         [reply] = await discord_recorder.wait_for("message", timeout=60)
         assert "12,000" in json.dumps(reply.body["embeds"])
-        for bot in standbys:
+        # the idle standby first: stopped after the successor, it would take the session over
+        # (rightly) and identify a third time
+        for bot in sorted(standbys, key=lambda b: b is successor):
             assert (await bot.stop())[0] == 0
     assert len(discord_gateway.identified) == 2
     for bot in standbys:
