@@ -54,3 +54,9 @@ def test_speakers_described_by_role_and_in_the_progressive():
     assert (q.kind, q.role) == ("statement", "finance minister")
     assert analyse("what is the union saying?").role == "union"
     assert analyse("what is the plan for the bridge?").kind == "general"  # "plan" is a noun here
+
+
+def test_how_big_or_how_far_a_change_is_may_be_a_percentage():
+    assert "percent" in analyse("how big was the hike?").measures
+    assert "percent" in analyse("how far has the currency dropped?").measures
+    assert analyse("how far is the bridge from the port?").measures[0] == "length"

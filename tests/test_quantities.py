@@ -43,3 +43,8 @@ def test_not_counts(sentence):
 def test_lengths():
     assert [(p, m) for p, _, _, m in found("The 985-foot ship and a bridge 1.6 miles long.")] == [
         ("985-foot ship", "length"), ("1.6 miles", "length")]
+
+
+def test_basis_points_and_percentage_points_measure_a_rate():
+    found = find_quantities("It raised the rate by 650 basis points, or 6.5 percentage points; a 650bp rise.")
+    assert [(q.value, q.measure) for q in found] == [(650.0, "percent"), (6.5, "percent"), (650.0, "percent")]

@@ -18,9 +18,11 @@ KINDS = ("quantity", "time", "place", "person", "reason", "statement", "general"
 _HOW = re.compile(r"\bhow\s+(?P<adj>many|much|long|big|large|far|tall|high|old|wide|deep|heavy|fast|often|severe|bad)\b",
                   re.I)
 _HOW_MEASURE = {
-    "long": ("duration", "length"), "far": ("length",), "tall": ("length",), "high": ("length", "count", "percent"),
-    "wide": ("length",), "deep": ("length",), "old": ("duration",), "heavy": ("weight",), "fast": ("speed",),
-    "big": ("count", "length", "area", "money"), "large": ("count", "length", "area", "money"),
+    # a change is measured in percent too: "how big was the hike?", "how far has the currency dropped?"
+    "long": ("duration", "length"), "far": ("length", "percent"), "tall": ("length",),
+    "high": ("length", "count", "percent"), "wide": ("length",), "deep": ("length",), "old": ("duration",),
+    "heavy": ("weight",), "fast": ("speed",),
+    "big": ("count", "length", "area", "money", "percent"), "large": ("count", "length", "area", "money", "percent"),
 }
 # nouns that ask for a figure when a question is about them: "troop estimates?", "death toll?"
 _FIGURE_NOUNS = re.compile(

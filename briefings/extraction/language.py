@@ -95,6 +95,8 @@ UNITS = {
     "speed": ("mph", "knots", "km/h", "kph"),
     "temperature": ("degree", "degrees"),
     "volume": ("gallon", "gallons", "litre", "litres", "liter", "liters", "barrel", "barrels"),
+    # a change in a rate or a share: "650 basis points", "650bp", "6.5 percentage points"
+    "percent": ("basis", "bp", "bps", "percentage"),
 }
 CURRENCY_SYMBOLS = "$€£¥₹"
 CURRENCY_WORDS = ("dollars", "dollar", "euros", "euro", "pounds sterling", "yen", "rupees", "yuan", "francs")
