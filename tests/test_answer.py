@@ -64,6 +64,15 @@ def test_never_abstains_for_one_unknown_ordinary_word(store, model):
     assert ask(store, model, "troop estimates, ballpark?")["answered"]
 
 
+def test_a_question_in_words_too_common_to_search_for_is_still_asked_of_the_model(store, model):
+    out = ask(store, model, "are they still there?")  # every word a stop word
+    assert out["answered"] and out["points"]
+    for bare in ("why?", "what now?"):  # no question at all: asked to say more
+        out = ask(store, model, bare)
+        assert not out["answered"] and out["message"].startswith("Ask a question about the articles")
+    assert ask(store, None, "are they still there?")["message"].startswith("Ask a question about the articles")
+
+
 def test_without_the_model_it_answers_lexically(store):
     out = ask(store, None, "troop estimates?")
     assert out["answered"] and "12,000" in " ".join(p["text"] for p in out["points"])

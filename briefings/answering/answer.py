@@ -82,7 +82,9 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
     """A cited answer, or ``answered=False`` with a message saying why not. With ``doc_ids``,
     from those documents only (a channel's story), which a refusal calls ``where``."""
     q = analyse(question)
-    if q.empty:
+    # "is it over?" asks about the story in words too common to search for: the model may
+    # still find the answer; "why?" or "what?" alone is no question
+    if q.empty and (embedder is None or len(q.text.split()) < 3):
         return abstain(question, f"Ask a question about the articles, {EXAMPLE}")
     if store.claim_count() == 0:
         return abstain(question, "The store holds no articles yet: add some with `briefbot ingest PATH`.")
