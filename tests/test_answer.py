@@ -65,12 +65,12 @@ def test_never_abstains_for_one_unknown_ordinary_word(store, model):
 
 
 def test_a_question_in_words_too_common_to_search_for_is_still_asked_of_the_model(store, model):
-    out = ask(store, model, "are they still there?")  # every word a stop word
+    out = ask(store, model, "is it over?")  # every word a stop word
     assert out["answered"] and out["points"]
-    for bare in ("why?", "what now?"):  # no question at all: asked to say more
+    for bare in ("why?", "and then?"):  # no question at all: asked to say more
         out = ask(store, model, bare)
         assert not out["answered"] and out["message"].startswith("Ask a question about the articles")
-    assert ask(store, None, "are they still there?")["message"].startswith("Ask a question about the articles")
+    assert ask(store, None, "is it over?")["message"].startswith("Ask a question about the articles")
 
 
 def test_without_the_model_it_answers_lexically(store):
