@@ -42,10 +42,9 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> 
 def collect(model, mixed: bool = False):
     """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
     from briefings.answering.analyse import analyse
-    from briefings.answering.answer import RANK_POOL, described_speaker
-    from briefings.answering.expand import enrich, expand
-    from briefings.answering.retrieve import fill, gather
-    from briefings.answering.select import features, figure_matches, relevance
+    from briefings.answering.answer import described_speaker, read_evidence
+    from briefings.answering.retrieve import gather
+    from briefings.answering.select import features, figure_matches
     from briefings.answering.weights import WEIGHTS
 
     rows = []
@@ -58,10 +57,7 @@ def collect(model, mixed: bool = False):
                 continue
             qvec = model.embed([aq.text])[0] if model is not None else None
             pool = gather(store, aq, qvec, w=WEIGHTS)
-            enrich(store, pool, qvec, relevance, WEIGHTS)
-            fill(store, pool, RANK_POOL, relevance)
-            expand(store, pool, relevance, WEIGHTS)
-            docs = store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+            docs = read_evidence(store, pool, qvec)
             aq, authors = described_speaker(aq, pool, docs)
             match = None
             if aq.kind == "quantity":

@@ -58,13 +58,13 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
     return tuple(out)
 
 
-def _read(store: ClaimStore, pool: Pool, qvec, w: Weights) -> tuple[Pool, dict]:
-    """The pool's evidence around each candidate, its best ``RANK_POOL`` candidates' claims, and
-    their documents."""
+def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS) -> dict:
+    """Reads into the pool the evidence around each candidate and its best ``RANK_POOL``
+    candidates' claims; returns their documents, by id."""
     enrich(store, pool, qvec, lambda c: relevance(c, w), w)
     fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
     expand(store, pool, lambda c: relevance(c, w), w)
-    return pool, store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+    return store.documents_by_id({c.claim.doc_id for c in pool.candidates})
 
 
 def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, dict[str, str]]:
@@ -100,7 +100,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
             return abstain(question, f"{where[0].upper()}{where[1:]} say nothing about {', '.join(pool.unknown_names)}. "
                                      "I won't guess.")
         return abstain(question, f"Nothing in {where} answers this closely enough. I won't guess.")
-    pool, docs = _read(store, pool, qvec, w)
+    docs = read_evidence(store, pool, qvec, w)
     q, authors = described_speaker(q, pool, docs)
     match = None
     if q.kind == "quantity":
