@@ -40,6 +40,26 @@ def match_expression(any_terms: Sequence[str], all_terms: Sequence[str]) -> str:
     return " AND ".join(parts)
 
 
+BUSY_SECONDS = 30  # how long a connection waits for another's lock
+
+
+def _write_ahead_log(conn: sqlite3.Connection, wait: float) -> None:
+    """Put the database in WAL mode. While another process is setting up the same new file,
+    the switch fails at once with "database is locked" (SQLite does not wait on the busy
+    timeout for it), so it is tried again, for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.25)
+
+
 CACHE_KIB = 64 * 1024  # SQLite's page cache for the store's connection, in KiB
 
 
@@ -51,11 +71,12 @@ class SQLiteStore(SQLiteSchedule, SQLiteFeeds):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                    timeout=BUSY_SECONDS)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _write_ahead_log(self.conn, BUSY_SECONDS)
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         # pages read stay in the process (SQLite's default keeps 2 MB): the claims a question
