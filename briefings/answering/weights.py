@@ -60,7 +60,7 @@ class Weights:
     expansion_terms: int = 10  # terms taken from them for the lexical expansion
     # -- selection --
     max_points: int = 8
-    min_probability: float = 0.03  # keep claims at least this likely to be relevant ...
+    min_probability: float = 0.02  # keep claims at least this likely to be relevant ...
     relative_cutoff: float = 0.0  # ... and scoring at least this share of the best
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
