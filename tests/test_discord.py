@@ -253,3 +253,37 @@ def test_discord_urls_in_the_settings(discord_settings):
     s = load_settings(None, discord={"api_base_url": "discord.com/api", "gateway_url": "https://gateway"})
     assert problems(s)[:2] == ["discord.api_base_url: expected an http(s) URL, e.g. https://discord.com/api/v10",
                                "discord.gateway_url: expected a websocket URL, e.g. wss://gateway.discord.gg/"]
+
+
+async def test_stopping_waits_for_answers_to_commands_and_mentions(discord_bot, monkeypatch):
+    """``drain`` (called before the client closes) lets both a slash command's follow-up and a
+    mention's reply finish, however long the answer takes."""
+    import asyncio
+
+    service = discord_bot.adapter.service
+    real = service.answer
+    release, both_asked = asyncio.Event(), asyncio.Event()
+    asked = []
+
+    async def slow_answer(*args, **kwargs):
+        asked.append(args[0])
+        if len(asked) == 2:
+            both_asked.set()
+        await release.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "answer", slow_answer)
+    discord_bot.interaction("ask", [{"name": "question", "type": 3, "value": "troop estimates?"}])
+    mid = discord_bot.message("what does North Korea gain?")
+    await asyncio.wait_for(both_asked.wait(), 10)
+    draining = asyncio.create_task(discord_bot.adapter.drain(10))
+    done, _ = await asyncio.wait({draining}, timeout=0.05)
+    assert not done  # both answers are still being made
+    assert not discord_bot.recorder.of("followup") and not discord_bot.recorder.of("message")
+    release.set()
+    await draining
+    # nothing more to wait for: both were sent, every page, before drain returned
+    assert not discord_bot.adapter._answering
+    follow_ups, replies = discord_bot.recorder.of("followup"), discord_bot.recorder.of("message")
+    assert [f.body["embeds"][0]["title"] for f in follow_ups] == ["troop estimates?", "troop estimates? (continued)"]
+    assert len(replies) == 2 and str(replies[0].body["message_reference"]["message_id"]) == mid  # a reply and its second page

@@ -60,6 +60,23 @@ def point_at(settings: DiscordSettings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+class TrackedTree(app_commands.CommandTree):
+    """The command tree, keeping the task of every interaction it is handling (its command and,
+    if it fails, the error message), so that stopping can wait for their follow-ups (``drain``)."""
+
+    def __init__(self, client: discord.Client, tasks: set[asyncio.Task]):
+        super().__init__(client)
+        self._tasks = tasks
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        # awaited first in the task discord.py starts for each interaction, so that task is ours
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return True
+
+
 class DiscordAdapter:
     def __init__(self, service: BriefingService, settings: DiscordSettings, subscriptions: Any = None):
         self.service = service
@@ -67,12 +84,12 @@ class DiscordAdapter:
         point_at(settings)
         self.client = discord.Client(intents=intents(), allowed_mentions=discord.AllowedMentions.none(),
                                      application_id=settings.application_id)
-        self.tree = app_commands.CommandTree(self.client)
+        self._answering: set[asyncio.Task] = set()  # messages and commands being answered (see ``drain``)
+        self.tree = TrackedTree(self.client, self._answering)
         self.tree.on_error = self.on_tree_error
         self.sender = DiscordSender(self.client)
         self.names = Names(self.client)
         self._ready = asyncio.Event()
-        self._answering: set[asyncio.Task] = set()  # messages being answered (see ``drain``)
         self.client.event(self.on_ready)
         self.client.event(self.on_message)
         QuestionCommands(service, settings, self.names).register(self.tree)
@@ -103,8 +120,9 @@ class DiscordAdapter:
 
     # -- mentions and direct messages -----------------------------------------------------
     async def drain(self, timeout: float) -> None:
-        """Let the answers being sent finish (every page of them), for at most ``timeout`` s:
-        called before the client closes, so stopping never cuts an answer short."""
+        """Let the answers being sent finish (every page of them, to mentions, DMs and slash
+        commands), for at most ``timeout`` s: called before the client closes, so stopping never
+        cuts an answer short."""
         if self._answering:
             await asyncio.wait(set(self._answering), timeout=timeout)
 
