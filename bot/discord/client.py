@@ -60,6 +60,15 @@ def point_at(settings: DiscordSettings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def track(tasks: set[asyncio.Task]) -> None:
+    """Keep the running task in ``tasks`` until it ends (discord.py runs each event and each
+    interaction in a task of its own)."""
+    task = asyncio.current_task()
+    if task is not None:
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+
 class TrackedTree(app_commands.CommandTree):
     """The command tree, keeping the task of every interaction it is handling (its command and,
     if it fails, the error message), so that stopping can wait for their follow-ups (``drain``)."""
@@ -70,10 +79,7 @@ class TrackedTree(app_commands.CommandTree):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         # awaited first in the task discord.py starts for each interaction, so that task is ours
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        track(self._tasks)
         return True
 
 
@@ -118,7 +124,6 @@ class DiscordAdapter:
         except discord.HTTPException:
             log.exception("could not tell the user about an error")
 
-    # -- mentions and direct messages -----------------------------------------------------
     async def drain(self, timeout: float) -> None:
         """Let the answers being sent finish (every page of them, to mentions, DMs and slash
         commands), for at most ``timeout`` s: called before the client closes, so stopping never
@@ -126,18 +131,15 @@ class DiscordAdapter:
         if self._answering:
             await asyncio.wait(set(self._answering), timeout=timeout)
 
+    # -- mentions and direct messages -----------------------------------------------------
     async def on_message(self, message: discord.Message) -> None:
         me = self.client.user
         if message.author.bot or me is None:
             return
         if not isinstance(message.channel, discord.DMChannel) and me not in message.mentions:
             return  # in a server, only messages that mention the bot are for it
-        task = asyncio.current_task()
-        self._answering.add(task)
-        try:
-            await self._answer_message(message)
-        finally:
-            self._answering.discard(task)
+        track(self._answering)
+        await self._answer_message(message)
 
     async def _answer_message(self, message: discord.Message) -> None:
         try:
