@@ -4,11 +4,19 @@ and say how well it does on sets it was not fitted on.
     python -m benchmarks.fit_ranker            # leave-one-set-out recall, then the weights for all sets
     python -m benchmarks.fit_ranker --no-model # the same for the ranker used without the model
 
-A candidate claim is labelled relevant when it states one of its question's facts (the fact's
-pattern matches it and it comes from one of the fact's sources). For each set in turn the model
-is fitted on the other sets and scored on that one (recall at the engine's number of points,
-with the shared scorer); the weights printed at the end are fitted on every set and go into
-``briefings/answering/weights.py`` by hand. Held-out sets are never read.
+A candidate claim is relevant when it states one of its question's facts (the fact's pattern
+matches it and it comes from one of the fact's sources). The model is fitted listwise: for each
+question, a softmax over its candidates should put the weight on the relevant ones, each fact
+counting once however many claims state it (a conditional logit, L2-regularised, by Newton's
+method with a line search). What matters in an answer is the order of its few points, and a
+pointwise fit spends its effort on separating claims of different questions. A second, pointwise
+logistic fit of one scale and a bias over the listwise score then makes the scores calibrated
+probabilities, which the cut-off (``min_probability``) needs.
+
+For each set in turn the model is fitted on the other sets and scored on that one (recall at
+the engine's number of points, with the shared scorer); the weights printed at the end are
+fitted on every set and go into ``briefings/answering/weights.py`` by hand. Held-out sets are
+never read.
 """
 from __future__ import annotations
 
@@ -39,8 +47,62 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> 
     return w
 
 
+def conditional_logit(lists: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.1, steps: int = 30) -> np.ndarray:
+    """Weights of a softmax over each list's rows (features ``x``) that best puts the weight
+    ``t`` (>= 0, summing to 1 in each list) where it belongs: minimises the cross-entropy of
+    ``t`` and softmax(``x @ w``) summed over the lists, plus ``l2``/2 |w|^2."""
+    dim = lists[0][0].shape[1]
+    w = np.zeros(dim)
+
+    def loss_grad_hess(w):
+        loss, grad, hess = 0.5 * l2 * w @ w, l2 * w.copy(), l2 * np.eye(dim)
+        for x, t in lists:
+            z = x @ w
+            z = z - z.max()
+            p = np.exp(z)
+            total = p.sum()
+            p /= total
+            loss -= t @ (z - np.log(total))
+            grad += x.T @ (p - t)
+            mean = p @ x
+            hess += (x * p[:, None]).T @ x - np.outer(mean, mean)
+        return loss, grad, hess
+
+    loss, grad, hess = loss_grad_hess(w)
+    for _ in range(steps):
+        step, size = np.linalg.solve(hess, grad), 1.0
+        while size > 1e-4:  # halve the step until the loss falls
+            new = loss_grad_hess(w - size * step)
+            if new[0] < loss:
+                break
+            size /= 2
+        else:
+            break
+        w = w - size * step
+        done = loss - new[0] < 1e-6
+        loss, grad, hess = new
+        if done:
+            break
+    return w
+
+
+def fit(rows, cols: list[int], l2: float = 0.1, pointwise: bool = False) -> np.ndarray:
+    """The ranker's coefficients (for ``cols``) and bias from ``rows`` (see ``collect``): listwise
+    coefficients, then one scale and a bias that make them probabilities of relevance. With
+    ``pointwise``, the plain logistic regression over every candidate that it replaced."""
+    if pointwise:
+        return logistic(np.vstack([r[7][:, cols] for r in rows]), np.concatenate([r[8] > 0 for r in rows]).astype(float))
+    lists = [(r[7][:, cols], r[8] / r[8].sum()) for r in rows if r[8].sum() > 0]
+    w = conditional_logit(lists, l2)
+    score = np.concatenate([r[7][:, cols] @ w for r in rows])
+    scale, bias = logistic(score[:, None], np.concatenate([r[8] > 0 for r in rows]).astype(float), l2=0.0)
+    return np.append(w * scale, bias)
+
+
 def collect(model, mixed: bool = False):
-    """(set, question, analysed question, pool, documents, figure matches, features, labels) per question."""
+    """(set, question, analysed question, pool, documents, figure matches, authors, features, labels) per
+    question. A candidate's label is its share of the facts it states: each fact counts 1, split
+    among the candidates that state it (0: it states none)."""
     from briefings.answering.analyse import analyse
     from briefings.answering.answer import described_speaker, read_evidence
     from briefings.answering.retrieve import gather
@@ -64,9 +126,13 @@ def collect(model, mixed: bool = False):
                 match = figure_matches(aq, [c.claim for c in pool.candidates if c.claim.quantities][:WEIGHTS.figure_pool],
                                        model.embed if model is not None else None)
             x = features(pool, {d: doc.published for d, doc in docs.items()}, match, authors)
-            facts = [(re.compile(f["p"], re.I), f["src"]) for f in q.get("facts", [])]
-            y = np.array([float(any(p.search(c.claim.text) and os.path.basename(docs[c.claim.doc_id].path).startswith(tuple(src))
-                                    for p, src in facts)) for c in pool.candidates])
+            y = np.zeros(len(pool.candidates))
+            for f in q.get("facts", []):
+                pattern, src = re.compile(f["p"], re.I), tuple(f["src"])
+                states = np.array([bool(pattern.search(c.claim.text)) and
+                                   os.path.basename(docs[c.claim.doc_id].path).startswith(src) for c in pool.candidates])
+                if states.any():
+                    y[states] += 1.0 / states.sum()
             rows.append((qs.name, q, aq, pool, docs, match, authors, x, y))
     return rows
 
@@ -83,7 +149,7 @@ def recall(rows, weights, scorer) -> tuple[int, int]:
         if q.get("abstain"):
             continue
         ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, weights, match, authors)
-        chosen = select(ranked, weights)
+        chosen = select(ranked, weights, join=True)
         citer = Citer(docs)
         composed = compose(aq, chosen, docs, citer, ranked, weights, match)
         answer = Answer(q["q"], True, tuple(composed.points), tuple(citer.sources), composed.kind)
@@ -108,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="fit the coefficients used without the model (Weights.lexical_ranker)")
     ap.add_argument("--without", action="append", default=[], metavar="FEATURE",
                     help="leave this feature out (its coefficient 0): an ablation, to see what it adds")
+    ap.add_argument("--pointwise", action="store_true",
+                    help="fit a plain logistic regression over every candidate instead (as before: to compare)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(SHARED.parent / "main"))
     from bot.settings import default_model_dir
@@ -132,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = np.zeros(4, dtype=int)
     for held in names:
         train = [r for r in rows if r[0] != held]
-        w = logistic(np.vstack([r[7][:, cols] for r in train]), np.concatenate([r[8] for r in train]))
+        w = fit(train, cols, pointwise=args.pointwise)
         weights = as_weights(WEIGHTS, names_fitted, w, lexical=model is None)
         a = recall([r for r in alone if r[0] == held], weights, scorer)
         m = recall([r for r in mixed if r[0] == held], weights, scorer)
@@ -141,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {held:24} {a[0] / a[1]:.3f} ({a[0]}/{a[1]})" + beside)
     print(f"  {'all':24} {totals[0] / totals[1]:.3f} ({totals[0]}/{totals[1]}) | {totals[2] / totals[3]:.3f} "
           f"({totals[2]}/{totals[3]})")
-    w = logistic(np.vstack([r[7][:, cols] for r in rows]), np.concatenate([r[8] for r in rows]))
+    w = fit(rows, cols, pointwise=args.pointwise)
     print("\nweights fitted on every set (for briefings/answering/weights.py):")
     if model is None:
         print("    lexical_ranker: tuple = (" + ", ".join(f'("{n}", {v:.3f})' for n, v in

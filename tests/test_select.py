@@ -158,3 +158,10 @@ def test_select_trades_relevance_against_likeness_to_points_already_chosen():
                        [[1, 0], [0.8, 0.6], [0, 1]])
     assert [x.claim.text for x in select(r(), WEIGHTS)] == ["First.", "Apart.", "Near."]
     assert [x.claim.text for x in select(r(), dc_replace(WEIGHTS, diversity=0.0))] == ["First.", "Near.", "Apart."]
+
+
+def test_recency_ranks_documents_by_day_newest_first():
+    from briefings.answering.select import recency
+    published = {"a": date(2026, 3, 1), "b": date(2026, 3, 5), "c": date(2026, 3, 5), "d": None}
+    assert recency(published, ["a", "b", "c", "d"]) == {"b": 1.0, "c": 1.0, "a": 0.5, "d": 0.0}
+    assert recency(published, ["a"]) == {"a": 1.0}  # among the documents asked about only

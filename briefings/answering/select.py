@@ -136,7 +136,15 @@ def relevance(c: Candidate, w: Weights = WEIGHTS) -> float:
 
 FEATURES = ("semantic", "lexical", "lexical_own", "neighbour", "answer_type", "speaker", "lead", "length",
             "semantic_rank", "lexical_rank", "figure", "blended", "feedback", "window", "passage", "document",
-            "expansion")
+            "expansion", "dated", "recency")
+
+
+def recency(published: dict[str, date | None], doc_ids) -> dict[str, float]:
+    """1 / (1 + rank) of each document's publication date among those of ``doc_ids``, newest
+    first (documents of one day share a rank); 0 for a document without a date."""
+    days = sorted({published[d] for d in doc_ids if published.get(d)}, reverse=True)
+    rank_of = {day: i for i, day in enumerate(days)}
+    return {d: (1.0 / (1 + rank_of[published[d]]) if published.get(d) else 0.0) for d in doc_ids}
 
 
 def features(pool: Pool, published: dict[str, date | None], match: FigureMatch | None = None,
@@ -149,6 +157,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     own = BM25(pool.terms, pool.stats)
     by_sem = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.semantic))}
     by_lex = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.lexical))}
+    newest = recency(published, {c.claim.doc_id for c in cands})
     rows = []
     for c in cands:
         claim = c.claim
@@ -158,6 +167,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
             c.blended, c.feedback, c.window, c.passage, c.document, c.expansion,
+            1.0 if claim.dates else 0.0, newest[claim.doc_id],
         ))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 

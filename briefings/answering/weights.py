@@ -25,31 +25,34 @@ class Weights:
     first_lexical: float = 2.078
     first_neighbour: float = 1.520
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
-    #    fitted by benchmarks/fit_ranker.py on the development sets, validated leave-one-set-out --
-    semantic: float = -2.922  # cosine(question, claim)
-    lexical: float = 0.137  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = 0.385  # the same over the claim's own terms only
-    neighbour: float = -0.020  # best cosine with the question of the claims beside it
-    answer_type: float = 0.479  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.471  # the claim is by the person the question names
-    lead: float = -0.661  # one of its article's first three claims
-    length: float = 0.465  # log(1 + words)
-    semantic_rank: float = 1.446  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = -0.499  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.753  # it states a number
-    blended: float = 1.157  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
-    feedback: float = 4.669  # cosine(the question moved towards the best claims, claim)
-    window: float = 0.048  # best cosine with the question within ``reach`` claims either side
-    passage: float = 0.320  # best first-stage relevance within ``reach`` claims either side
-    document: float = 0.359  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
-    expansion: float = 2.474  # BM25 share of the terms the best claims use most
-    bias: float = -7.554
+    #    fitted listwise by benchmarks/fit_ranker.py on the development sets (the order of each
+    #    question's candidates), calibrated to probabilities, validated leave-one-set-out --
+    semantic: float = -3.450  # cosine(question, claim)
+    lexical: float = 0.635  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = -0.098  # the same over the claim's own terms only
+    neighbour: float = -1.127  # best cosine with the question of the claims beside it
+    answer_type: float = 0.860  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.490  # the claim is by the person the question names
+    lead: float = -0.209  # one of its article's first three claims
+    length: float = 0.634  # log(1 + words)
+    semantic_rank: float = 0.110  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.182  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.481  # it states a number
+    blended: float = 6.050  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 2.567  # cosine(the question moved towards the best claims, claim)
+    window: float = 1.047  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.197  # best first-stage relevance within ``reach`` claims either side
+    document: float = 0.197  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 0.830  # BM25 share of the terms the best claims use most
+    dated: float = 0.178  # it names a date
+    recency: float = 0.545  # 1 / (1 + its document's rank by publication date, newest first)
+    bias: float = -8.173
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 0.697), ("lexical_own", 0.961), ("answer_type", 0.603), ("speaker", 0.700), ("lead", -0.689),
-        ("length", 0.564), ("lexical_rank", 0.504), ("figure", 0.901), ("passage", 0.458), ("document", 0.469),
-        ("expansion", 1.771), ("bias", -6.707))
+        ("lexical", 1.588), ("lexical_own", 0.257), ("answer_type", 1.246), ("speaker", 0.549), ("lead", -0.250),
+        ("length", 0.532), ("lexical_rank", -0.216), ("figure", 0.509), ("passage", 0.267), ("document", 0.254),
+        ("expansion", 0.688), ("dated", 0.164), ("recency", 0.672), ("bias", -6.251))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
