@@ -90,12 +90,12 @@ def fit(rows, cols: list[int], l2: float = 0.1, pointwise: bool = False) -> np.n
     """The ranker's coefficients (for ``cols``) and bias from ``rows`` (see ``collect``): listwise
     coefficients, then one scale and a bias that make them probabilities of relevance. With
     ``pointwise``, the plain logistic regression over every candidate that it replaced."""
+    x = [r[7][:, cols] for r in rows]
+    relevant = np.concatenate([r[8] > 0 for r in rows]).astype(float)
     if pointwise:
-        return logistic(np.vstack([r[7][:, cols] for r in rows]), np.concatenate([r[8] > 0 for r in rows]).astype(float))
-    lists = [(r[7][:, cols], r[8] / r[8].sum()) for r in rows if r[8].sum() > 0]
-    w = conditional_logit(lists, l2)
-    score = np.concatenate([r[7][:, cols] @ w for r in rows])
-    scale, bias = logistic(score[:, None], np.concatenate([r[8] > 0 for r in rows]).astype(float), l2=0.0)
+        return logistic(np.vstack(x), relevant)
+    w = conditional_logit([(xi, r[8] / r[8].sum()) for xi, r in zip(x, rows) if r[8].sum() > 0], l2)
+    scale, bias = logistic(np.concatenate([xi @ w for xi in x])[:, None], relevant, l2=0.0)
     return np.append(w * scale, bias)
 
 
