@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from benchmarks.evaluate import SHARED, discover, load_scorer, store_for
+from benchmarks.evaluate import ROOT, SHARED, discover, load_scorer, store_for
 
 SEED_SETS = {"dev_questions", "seeds-extra"}  # over the seeds: no second store
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pointwise", action="store_true",
                     help="fit a plain logistic regression over every candidate instead (as before: to compare)")
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(SHARED.parent / "main"))
+    sys.path.insert(0, str(ROOT))
     from bot.settings import default_model_dir
     from briefings.answering.select import FEATURES, LEXICAL_FEATURES
     from briefings.answering.weights import WEIGHTS

@@ -27,32 +27,30 @@ class Weights:
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted listwise by benchmarks/fit_ranker.py on the development sets (the order of each
     #    question's candidates), calibrated to probabilities, validated leave-one-set-out --
-    semantic: float = -3.450  # cosine(question, claim)
-    lexical: float = 0.635  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.098  # the same over the claim's own terms only
-    neighbour: float = -1.127  # best cosine with the question of the claims beside it
-    answer_type: float = 0.860  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.490  # the claim is by the person the question names
-    lead: float = -0.209  # one of its article's first three claims
-    length: float = 0.634  # log(1 + words)
-    semantic_rank: float = 0.110  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = -0.182  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.481  # it states a number
-    blended: float = 6.050  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
-    feedback: float = 2.567  # cosine(the question moved towards the best claims, claim)
-    window: float = 1.047  # best cosine with the question within ``reach`` claims either side
-    passage: float = 0.197  # best first-stage relevance within ``reach`` claims either side
-    document: float = 0.197  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
-    expansion: float = 0.830  # BM25 share of the terms the best claims use most
-    dated: float = 0.178  # it names a date
-    recency: float = 0.545  # 1 / (1 + its document's rank by publication date, newest first)
-    bias: float = -8.173
+    semantic: float = -4.350  # cosine(question, claim)
+    lexical: float = 0.618  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = -0.061  # the same over the claim's own terms only
+    neighbour: float = -1.344  # best cosine with the question of the claims beside it
+    answer_type: float = 0.884  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.524  # the claim is by the person the question names
+    lead: float = -0.196  # one of its article's first three claims
+    length: float = 0.638  # log(1 + words)
+    semantic_rank: float = 0.111  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.201  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.459  # it states a number
+    blended: float = 6.744  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 3.009  # cosine(the question moved towards the best claims, claim)
+    window: float = 1.177  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.187  # best first-stage relevance within ``reach`` claims either side
+    document: float = 0.139  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 0.883  # BM25 share of the terms the best claims use most
+    dated: float = 0.183  # it names a date
+    recency: float = 0.547  # 1 / (1 + its document's rank by publication date, newest first)
+    bias: float = -8.234
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 1.588), ("lexical_own", 0.257), ("answer_type", 1.246), ("speaker", 0.549), ("lead", -0.250),
-        ("length", 0.532), ("lexical_rank", -0.216), ("figure", 0.509), ("passage", 0.267), ("document", 0.254),
-        ("expansion", 0.688), ("dated", 0.164), ("recency", 0.672), ("bias", -6.251))
+        ("lexical", 1.583), ("lexical_own", 0.323), ("answer_type", 1.234), ("speaker", 0.566), ("lead", -0.214), ("length", 0.499), ("lexical_rank", -0.230), ("figure", 0.495), ("passage", 0.253), ("document", 0.222), ("expansion", 0.717), ("dated", 0.180), ("recency", 0.604), ("bias", -6.073))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
