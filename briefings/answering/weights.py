@@ -50,7 +50,9 @@ class Weights:
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 1.583), ("lexical_own", 0.323), ("answer_type", 1.234), ("speaker", 0.566), ("lead", -0.214), ("length", 0.499), ("lexical_rank", -0.230), ("figure", 0.495), ("passage", 0.253), ("document", 0.222), ("expansion", 0.717), ("dated", 0.180), ("recency", 0.604), ("bias", -6.073))
+        ("lexical", 1.583), ("lexical_own", 0.323), ("answer_type", 1.234), ("speaker", 0.566), ("lead", -0.214),
+        ("length", 0.499), ("lexical_rank", -0.230), ("figure", 0.495), ("passage", 0.253), ("document", 0.222),
+        ("expansion", 0.717), ("dated", 0.180), ("recency", 0.604), ("bias", -6.073))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
