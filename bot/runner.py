@@ -72,7 +72,7 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
     """Run until a signal (exit status 0) or until every platform has stopped for good (1)."""
     stop = Stop()
     stop.install()
-    ops = await _start_ops(settings, service) if settings.http.enabled else None
+    ops = await _start_ops(settings, service, platforms) if settings.http.enabled else None
     try:
         return await _run(settings, service, platforms, stop, ops)
     finally:
@@ -80,8 +80,10 @@ async def run(settings: Settings, service: BriefingService, platforms: list[str]
             await ops.close()
 
 
-async def _start_ops(settings: Settings, service: BriefingService):
-    """/healthz, /readyz and /metrics, answering from before the store is prepared."""
+async def _start_ops(settings: Settings, service: BriefingService, platforms: list[str]):
+    """/healthz, /readyz and /metrics, answering from before the store is prepared. Each
+    platform has its check from the start, so the store being ready never reads as the whole
+    process being ready while a platform has not begun to connect."""
     from .metrics import Metrics
     from .ops import OpsServer, database_answers
 
@@ -95,7 +97,11 @@ async def _start_ops(settings: Settings, service: BriefingService):
     async def store() -> str | None:
         return None if service.prepared else "preparing the store (migrations, seeding)"
 
-    ops = OpsServer(settings.http.host, settings.http.port, metrics, {"database": database, "store": store})
+    async def not_started() -> str | None:
+        return "not started (the store is being prepared)"
+
+    checks = {"database": database, "store": store} | {p: not_started for p in platforms}
+    ops = OpsServer(settings.http.host, settings.http.port, metrics, checks)
     await ops.start()
     return ops
 

@@ -277,3 +277,25 @@ async def test_discord_readiness(client, held, expected):
     conn.adapter = SimpleNamespace(client=client)
     conn.lease = SimpleNamespace(held=held)
     assert await conn.readiness() == expected
+
+
+async def test_readyz_names_each_platform_not_started_while_the_store_is_prepared(settings_factory, tmp_path):
+    """The store being ready is not the process being ready: until a platform's connection
+    exists its check says so (a probe once saw {database, store} alone and read ready)."""
+    from bot.runner import _start_ops
+
+    settings = settings_factory(http={"host": "127.0.0.1", "port": 0},
+                                database_url=f"sqlite:///{tmp_path / 'ops.sqlite3'}", auto_seed=False)
+    service = BriefingService(open_store(settings.store_url))
+    service.ensure_ready()
+    ops = await _start_ops(settings, service, ["slack", "discord"])
+    try:
+        status, text = await get(ops.port, "/readyz")
+    finally:
+        await ops.close()
+    import json
+    body = json.loads(text)
+    assert status == 503
+    assert body["not_ready"] == ["slack", "discord"]
+    assert body["checks"]["store"] == "ok" and body["checks"]["database"] == "ok"
+    assert body["checks"]["slack"].startswith("not started")
