@@ -12,6 +12,18 @@ def test_a_clock_time_followed_by_its_day_does_not_end_the_sentence():
     assert split("He left at 10 a.m. Officials then met.") == [["He left at 10 a.m.", "Officials then met."]]
 
 
+def test_a_time_zone_after_a_clock_time_does_not_end_the_sentence():
+    assert split("At 6 a.m. EST the plant shut. At 9 p.m. GMT it opened. It ran until 4 p.m. UTC on Friday.") == [
+        ["At 6 a.m. EST the plant shut.", "At 9 p.m. GMT it opened.", "It ran until 4 p.m. UTC on Friday."]]
+
+
+def test_a_live_blog_time_stamp_is_read_with_its_entry():
+    assert split("5:48 p.m. ET — The union welcomed the deal. It will meet Ashcombe.") == [
+        ["5:48 p.m. ET — The union welcomed the deal.", "It will meet Ashcombe."]]
+    assert split("7:10 a.m. Officials met at the plant.") == [["7:10 a.m. Officials met at the plant."]]
+    assert split("He left at 9 a.m. He came back.") == [["He left at 9 a.m.", "He came back."]]
+
+
 def test_titles_do_not_end_a_sentence():
     assert split("State Gov. Jane Doe and Adm. Linda Fagan spoke. Then they left.") == [
         ["State Gov. Jane Doe and Adm. Linda Fagan spoke.", "Then they left."]]
@@ -76,3 +88,10 @@ def test_a_huge_paragraph_of_sentences_is_cut_only_at_sentence_ends():
     assert len(text) > MAX_SENTENCE_CHARS * 50
     got = [s.text for p in paragraphs(text) for s in sentences(text, p)]
     assert len(got) == 2000 and all(s.startswith("Officials said ") and s.endswith(" in town.") for s in got)
+
+
+def test_a_sentence_does_not_begin_with_a_dash():
+    assert split("HALDANE, Mo. — When the lights went out, the farm went dark. Then it rained.") == [
+        ["HALDANE, Mo. — When the lights went out, the farm went dark.", "Then it rained."]]
+    assert split("The grid failed at 4:12 p.m. Central time. Crews came.") == [
+        ["The grid failed at 4:12 p.m. Central time.", "Crews came."]]

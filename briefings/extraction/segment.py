@@ -91,9 +91,16 @@ def _segmenter():  # building pysbd's rule set is the slow part; do it once
 
 
 _CLOCK = re.compile(r"\b[ap]\.m\.$", re.I)
+# what may follow a clock time in the same sentence: lower case, a digit, a day, a month, or a
+# time zone (capitals ending in T, or UTC: "ET", "EST", "GMT", "CEST"; "Central time")
 _CONTINUES = re.compile(
-    r"^(?:[a-z0-9(]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\w*\b)"
+    r"^(?:[a-z0-9(]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\w*\b"
+    r"|(?:[A-Z]{0,3}T|UTC)\b|[A-Z][a-z]+ time\b)"
 )
+# a piece that is nothing but a clock time (a live blog's entry stamp, "5:48 p.m.") is never a sentence
+_ONLY_CLOCK = re.compile(r"^\d{1,2}(?::\d\d)?\s*[ap]\.m\.$", re.I)
+# nor does a sentence begin with a dash: "HALDANE, Mo. — When the lights went out" is one
+_DASH = re.compile(r"^[—–]\s")
 _CLAUSE_BREAKS = ("; ", ": ", " — ", " – ", ", ")
 # Where a sentence may end: . ! ? … (and closing quotes or brackets) before a space, or a line break.
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?:\s+|$)|\n")
@@ -166,7 +173,8 @@ def sentences(text: str, para: Span) -> list[Span]:
             if s < e:
                 out.append(Span(s, e, text[s:e]))
             break
-        if out and _CLOCK.search(out[-1].text) and _CONTINUES.match(piece):
+        if out and (_DASH.match(piece) or (_CLOCK.search(out[-1].text) and (
+                _CONTINUES.match(piece) or _ONLY_CLOCK.match(out[-1].text)))):
             prev = out.pop()
             out.append(Span(prev.start, at + len(piece), text[prev.start:at + len(piece)]))
         else:
