@@ -27,32 +27,32 @@ class Weights:
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted listwise by benchmarks/fit_ranker.py on the development sets (the order of each
     #    question's candidates), calibrated to probabilities, validated leave-one-set-out --
-    semantic: float = -4.350  # cosine(question, claim)
-    lexical: float = 0.618  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.061  # the same over the claim's own terms only
-    neighbour: float = -1.344  # best cosine with the question of the claims beside it
-    answer_type: float = 0.884  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.524  # the claim is by the person the question names
-    lead: float = -0.196  # one of its article's first three claims
-    length: float = 0.638  # log(1 + words)
-    semantic_rank: float = 0.111  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = -0.201  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.459  # it states a number
-    blended: float = 6.744  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
-    feedback: float = 3.009  # cosine(the question moved towards the best claims, claim)
-    window: float = 1.177  # best cosine with the question within ``reach`` claims either side
-    passage: float = 0.187  # best first-stage relevance within ``reach`` claims either side
-    document: float = 0.139  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
-    expansion: float = 0.883  # BM25 share of the terms the best claims use most
-    dated: float = 0.183  # it names a date
-    recency: float = 0.547  # 1 / (1 + its document's rank by publication date, newest first)
-    bias: float = -8.234
+    semantic: float = -4.504  # cosine(question, claim)
+    lexical: float = 0.516  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = 0.004  # the same over the claim's own terms only
+    neighbour: float = -1.338  # best cosine with the question of the claims beside it
+    answer_type: float = 0.923  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.597  # the claim is by the person the question names
+    lead: float = -0.152  # one of its article's first three claims
+    length: float = 0.612  # log(1 + words)
+    semantic_rank: float = 0.086  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.199  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.462  # it states a number
+    blended: float = 6.894  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 3.088  # cosine(the question moved towards the best claims, claim)
+    window: float = 1.195  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.183  # best first-stage relevance within ``reach`` claims either side
+    document: float = 0.156  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 0.924  # BM25 share of the terms the best claims use most
+    dated: float = 0.170  # it names a date
+    recency: float = 0.540  # 1 / (1 + its document's rank by publication date, newest first)
+    bias: float = -8.225
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 1.583), ("lexical_own", 0.323), ("answer_type", 1.234), ("speaker", 0.566), ("lead", -0.214),
-        ("length", 0.499), ("lexical_rank", -0.230), ("figure", 0.495), ("passage", 0.253), ("document", 0.222),
-        ("expansion", 0.717), ("dated", 0.180), ("recency", 0.604), ("bias", -6.073))
+        ("lexical", 1.389), ("lexical_own", 0.411), ("answer_type", 1.272), ("speaker", 0.673), ("lead", -0.197),
+        ("length", 0.488), ("lexical_rank", -0.166), ("figure", 0.534), ("passage", 0.296), ("document", 0.193),
+        ("expansion", 0.774), ("dated", 0.175), ("recency", 0.593), ("bias", -6.073))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
@@ -68,7 +68,7 @@ class Weights:
     diversity: float = 0.25  # MMR: how much similarity to points already chosen costs
     duplicate: float = 0.9  # cosine at which two claims say the same thing (cited together)
     join_share: float = 0.1  # a point's neighbour in its article scoring this share of the best is read with it
-    join_max: int = 1  # ... at most this many of them a point
+    join_max: int = 2  # ... at most this many of them a point
     story_names: float = 0.15  # two documents sharing this share of their rare names tell one story ...
     story_vector: float = 0.8  # ... as do two whose mean vectors are this alike
     # -- a figure question's lead: every distinct figure of the measure asked, side by side --
