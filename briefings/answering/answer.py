@@ -61,9 +61,10 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
 def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS) -> dict:
     """Reads into the pool the evidence around each candidate and its best ``RANK_POOL``
     candidates' claims; returns their documents, by id."""
-    enrich(store, pool, qvec, lambda c: relevance(c, w), w)
-    fill(store, pool, RANK_POOL, lambda c: relevance(c, w))
-    expand(store, pool, lambda c: relevance(c, w), w)
+    first = {id(c): relevance(c, w) for c in pool.candidates}  # the first stage's score, once
+    enrich(store, pool, qvec, lambda c: first[id(c)], w)
+    fill(store, pool, RANK_POOL, lambda c: first[id(c)])
+    expand(store, pool, lambda c: first[id(c)], w)
     return store.documents_by_id({c.claim.doc_id for c in pool.candidates})
 
 

@@ -82,13 +82,15 @@ class BM25:
         # single spaces): one pass of this finds a claim's term frequencies without splitting it
         self._find = re.compile("(?:^| )(" + "|".join(re.escape(t) for t in self._terms) + ")(?= |$)").findall \
             if self._terms else None
+        # ... and any of them as a substring: a quick test that most of a document's claims fail
+        self._any = re.compile("|".join(re.escape(t) for t in self._terms)).search if self._terms else None
 
     def share(self, terms: str, context: str = "") -> float:
         return self.share_tokens(terms.split(), context.split())
 
     def share_of(self, ref: ClaimRef) -> float:
         """The share of a claim's terms and context, read from their strings."""
-        if self._find is None or not any(t in ref.terms or t in ref.context_terms for t in self._terms):
+        if self._find is None or not (self._any(ref.terms) or self._any(ref.context_terms)):
             return 0.0  # (a substring test first: most claims of a document hold none of the terms)
         own, ctx = self._find(ref.terms), self._find(ref.context_terms)
         if not own and not ctx:
@@ -251,11 +253,12 @@ def _semantic(cands: list[Candidate], qvec: np.ndarray) -> None:
     near = neighbours(cands, (-1, 1))
     ok = (near >= 0) & has[np.maximum(near, 0)]
     best = np.where(ok, sims[np.maximum(near, 0)], -np.inf).max(axis=1)
-    for i in rows:
+    sims_, best_ = sims.tolist(), np.where(best > -np.inf, best, 0.0).tolist()
+    for i in rows.tolist():
         c = cands[i]
-        c.semantic = float(sims[i])
+        c.semantic = sims_[i]
         if c.loaded:
-            c.neighbour = float(best[i]) if best[i] > -np.inf else 0.0
+            c.neighbour = best_[i]
 
 
 def name_terms(name: str) -> tuple[str, ...]:

@@ -249,11 +249,8 @@ def _matrix(blobs: list) -> np.ndarray | None:
 
 def refs_from_rows(rows: Sequence[Mapping[str, Any]], with_vectors: bool) -> list[ClaimRef]:
     matrix = _matrix([r["vector"] for r in rows]) if with_vectors else None
-    out = []
-    for i, r in enumerate(rows):
-        vector = matrix[i] if matrix is not None else (vector_from(r["vector"]) if with_vectors else None)
-        out.append(ClaimRef(r["id"], r["doc_id"], r["seq"], r["terms"], r["context_terms"], vector))
-    return out
+    vectors = matrix if matrix is not None else [vector_from(r["vector"]) if with_vectors else None for r in rows]
+    return [ClaimRef(r["id"], r["doc_id"], r["seq"], r["terms"], r["context_terms"], v) for r, v in zip(rows, vectors)]
 
 
 def indexed_from_rows(rows: Sequence[Mapping[str, Any]], with_vectors: bool) -> list[IndexedClaim]:
