@@ -60,3 +60,27 @@ def test_how_big_or_how_far_a_change_is_may_be_a_percentage():
     assert "percent" in analyse("how big was the hike?").measures
     assert "percent" in analyse("how far has the currency dropped?").measures
     assert analyse("how far is the bridge from the port?").measures[0] == "length"
+
+
+@pytest.mark.parametrize("question, written_out", [
+    ("whats the govt saying", "what's the government saying"),
+    ("wht did the ceo say w/ ppl there", "what did the ceo say with people there"),
+    ("r the miners ok?", "are the miners ok?"),
+    ("whos  investigating?", "who's investigating?"),
+    ("how many R&D jobs in the U.S.?", "how many R&D jobs in the U.S.?"),  # upper case is left alone
+    ("is the rbi's stance known? r u sure", "is the rbi's stance known? are you sure"),
+    ("whatsoever; Wat Tyler; wrote", "whatsoever; Wat Tyler; wrote"),  # only whole lower-case words
+])
+def test_chat_shorthand_is_written_out(question, written_out):
+    assert analyse(question).text == written_out
+
+
+def test_chat_spellings_of_question_words_keep_the_questions_kind():
+    assert analyse("wht did the tamarack ceo say").kind == "statement"
+    assert analyse("whos investigating this? feds or state").kind == "person"
+    assert "what" not in analyse("whats next for the probe").terms
+
+
+def test_been_is_not_part_of_the_speaker():
+    assert analyse("what's the ashcombe boss been saying").role == "ashcombe boss"
+    assert analyse("what has Greaves been saying?").speaker == "Greaves"

@@ -51,8 +51,8 @@ _SPEECH_ING = ("saying|telling|thinking|believing|claiming|arguing|promising|war
                "predicting|testifying|writing|reporting|insisting|suggesting|proposing|planning|demanding|pledging|"
                "vowing|admitting|denying|conceding")
 _STATEMENT = re.compile(
-    rf"\bwhat\s+(?:did|does|do|has|have|is|was|are|were|will|would)\s+(?P<who>.+?)\s+(?:{_SPEECH}|{_SPEECH_ING})\b"
-    rf"|\bwhat(?:[’']s|[’']re)\s+(?P<who4>.+?)\s+(?:{_SPEECH_ING})\b"
+    rf"\bwhat\s+(?:did|does|do|has|have|is|was|are|were|will|would)\s+(?P<who>.+?)\s+(?:been\s+)?(?:{_SPEECH}|{_SPEECH_ING})\b"
+    rf"|\bwhat(?:[’']s|[’']re)\s+(?P<who4>.+?)\s+(?:been\s+)?(?:{_SPEECH_ING})\b"
     rf"|\bhow\s+(?:did|does|do|has|have)\s+(?P<who2>.+?)\s+(?:react|respond|reply|answer|feel)\b"
     rf"|^\s*(?:what(?:[’']s|\s+is|\s+was)\s+)?(?!(?:what|how|who)\b)(?P<who3>[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)[’']s\s+"
     rf"(?:view|views|position|take|line|reaction|response|comments?|statement|remarks|argument|stance)\b",
@@ -129,8 +129,28 @@ def _without_cues(q_terms: tuple[str, ...], kind: str) -> tuple[str, ...]:
     return kept or q_terms
 
 
+# how people write in chat, in the words the articles use ("whats", "ppl", "govt"): general
+# English shorthand, nothing of any story
+_CHAT = {
+    "whats": "what's", "whos": "who's", "wheres": "where's", "whens": "when's", "hows": "how's", "whys": "why's",
+    "wht": "what", "wat": "what", "wut": "what", "r": "are", "u": "you", "ur": "your", "ppl": "people",
+    "govt": "government", "gov't": "government", "abt": "about", "thru": "through", "tho": "though",
+    "rn": "right now", "gonna": "going to", "wanna": "want to",
+    "bc": "because", "b/c": "because", "w/": "with", "w/o": "without", "mil": "million", "bn": "billion",
+    "yrs": "years", "info": "information", "dept": "department", "tldr": "summary", "tl;dr": "summary",
+}
+_CHAT_WORD = re.compile(r"(?<![\w’'/])(" + "|".join(re.escape(k) for k in sorted(_CHAT, key=len, reverse=True))
+                        + r")(?![\w’'/])")
+
+
+def normalise(text: str) -> str:
+    """One space between words, and chat shorthand written out, in lower case only ("R" or
+    "U" may be a name): "whats the govt saying" -> "what's the government saying"."""
+    return _CHAT_WORD.sub(lambda m: _CHAT[m.group(1)], " ".join(text.split()))
+
+
 def analyse(text: str) -> Question:
-    q = _analyse(" ".join(text.split()))
+    q = _analyse(normalise(text))
     return replace(q, terms=_without_cues(q.terms, q.kind))
 
 
