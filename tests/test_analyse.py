@@ -84,3 +84,9 @@ def test_chat_spellings_of_question_words_keep_the_questions_kind():
 def test_been_is_not_part_of_the_speaker():
     assert analyse("what's the ashcombe boss been saying").role == "ashcombe boss"
     assert analyse("what has Greaves been saying?").speaker == "Greaves"
+
+
+def test_a_pronoun_is_no_speaker():
+    for text in ("who was the guard on duty and what did he say?", "who voted no, and what did they want instead?"):
+        q = analyse(text)
+        assert (q.kind, q.speaker, q.role) == ("statement", None, None)

@@ -58,6 +58,7 @@ _STATEMENT = re.compile(
     rf"(?:view|views|position|take|line|reaction|response|comments?|statement|remarks|argument|stance)\b",
     re.I,
 )
+_PRONOUNS = frozenset("he she they it we you i his her their them its".split())
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'.&-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.&-]*)*")
 
 
@@ -159,11 +160,14 @@ def _analyse(text: str) -> Question:
     names = _names(text)
     how = _HOW.search(text)
     stm = _STATEMENT.search(text)
-    speaker = None
+    speaker, unnamed = None, False
     if stm:
         speaker = next(g for g in stm.group("who", "who4", "who2", "who3") if g is not None).strip()
         # "what is the plan": no one is named ("plan" is a noun here)
         speaker = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", speaker, flags=re.I) or None
+        # "what did he say": someone's words, but the question does not say whose
+        if speaker and speaker.lower() in _PRONOUNS:
+            speaker, unnamed = None, True
     # "how did politicians react", "what is the judge saying": anyone's words, unless the
     # description is found to be one person's (``speakers.resolve``)
     kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)
@@ -180,7 +184,7 @@ def _analyse(text: str) -> Question:
         return Question(text, q_terms, "time", names=names, speaker=speaker)
     if _PLACE.search(text):
         return Question(text, q_terms, "place", names=names, speaker=speaker)
-    if speaker:
+    if speaker or unnamed:
         return Question(text, q_terms, "statement", names=names, speaker=None if kind_only else speaker,
                         role=speaker if kind_only else None)
     if _PERSON.search(text):
