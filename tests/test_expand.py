@@ -50,7 +50,7 @@ def test_enrich_sets_passage_document_and_feedback_and_expand_the_expansion():
     # document a: the matching sentence (0), the one after it that says what happened (1), a far one (4)
     a0 = cand("a", 0, "bridge fell", [1.0, 0.0], semantic=1.0, lexical=1.0)
     a1 = cand("a", 1, "six workers died", [0.6, 0.8], semantic=0.6)
-    a4 = cand("a", 4, "weather mild", [0.0, 1.0], semantic=0.0)
+    a4 = cand("a", 4, "weather mild", [0.0, 1.0], semantic=0.1)
     b0 = cand("b", 0, "workers died", [0.8, 0.6], semantic=0.8)
     far = cand("c", 7, "bridge", [1.0, 0.0], semantic=1.0, loaded=False)  # a lexical hit from an unread document
     pool = Pool(analyse("what happened at the bridge?"), ("bridge",), TermStats(10, 3.0, 0.0, {"bridge": 2}),
@@ -67,12 +67,15 @@ def test_enrich_sets_passage_document_and_feedback_and_expand_the_expansion():
     # passage: neighbours up to two places either side, in the same document, read whole
     assert a0.window == pytest.approx(0.6) and a0.passage == pytest.approx(0.6)
     assert a1.window == pytest.approx(1.0) and a1.passage == pytest.approx(2.0)
-    assert a4.window == 0.0 and a4.passage == 0.0  # three places away from a1: outside its reach
+    # three places away from a1, outside its reach, and nothing else near it: its own
+    assert a4.window == pytest.approx(0.1) and a4.passage == pytest.approx(0.1)
     assert far.window == 0.0 and far.passage == 0.0  # its neighbours were never read ...
+    # ... but a document read whole of one sentence is that sentence's passage (a feed's item)
+    assert b0.window == pytest.approx(0.8) and b0.passage == pytest.approx(0.8)
     assert far.blended == pytest.approx(1.0)  # ... so it is read alone
     assert a1.blended == pytest.approx(float(unit(np.array([0.6, 0.8]) + 0.5 * np.array([1.0, 0.0])) @ q))
     assert a0.blended == pytest.approx(float(unit(np.array([1.0, 0.0]) + 0.5 * np.array([0.6, 0.8])) @ q))
-    assert a4.blended == pytest.approx(0.0)  # no neighbour beside it: its own cosine
+    assert a4.blended == pytest.approx(0.0)  # no neighbour beside it: its own cosine (its vector is [0, 1])
     # documents ranked by their best claim's first-stage relevance: a (2.0), c (1.0), b (0.8)
     assert (a0.document, far.document, b0.document) == (1.0, 0.5, pytest.approx(1 / 3))
     # feedback from the best two by first-stage relevance (a0 at 2.0; c:7 and a0 tie on vector)
@@ -92,7 +95,7 @@ def test_enrich_without_a_model_sets_only_what_needs_no_vectors():
     enrich(Stats({"fell": 2}), pool, None, lambda x: x.lexical, WEIGHTS)
     expand(Stats({"fell": 2}), pool, lambda x: x.lexical, WEIGHTS)
     assert c.expansion > 0 and d.expansion > 0 and e.expansion == 0.0
-    assert (c.passage, d.passage, e.passage) == (0.5, 1.0, 0.0)
+    assert (c.passage, d.passage, e.passage) == (0.5, 1.0, 0.8)  # b, one sentence read whole: its own
     assert (c.document, e.document) == (1.0, 0.5)
     assert (c.feedback, c.window, c.blended) == (0.0, 0.0, 0.0)
 

@@ -8,7 +8,8 @@ So each candidate also gets, from the pool alone:
 - ``blended``: the cosine of the question with the claim's vector blended with its
   neighbours' (the sentence read in its passage);
 - ``window``: the best cosine of the claims up to ``w.reach`` places either side;
-- ``passage``: the best first-stage relevance of those claims;
+- ``passage``: the best first-stage relevance of those claims (for a claim of a document read
+  whole that has none, a one-sentence item, both are the claim's own, as ``blended`` is);
 - ``document``: 1 / (1 + its document's rank by its best claim's first-stage relevance);
 - ``feedback``: the cosine with the question moved towards the mean of the best
   ``w.feedback_claims`` claims, those within ``w.feedback_floor`` of the best (pseudo-relevance
@@ -94,6 +95,10 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     present = near >= 0
     rel = np.array([rel_of[id(c)] for c in cands])
     passage = np.where(present, rel[near], -np.inf).max(axis=1, initial=-np.inf)
+    # a claim read whole with nothing around it (a one-sentence item, as feeds send) is its own
+    # passage, as ``blended`` is its own vector; a claim of a document not read is left at 0
+    alone = np.array([c.loaded for c in cands], dtype=bool) & ~present.any(axis=1)
+    passage = np.where(alone, rel, passage)
     for c, p in zip(cands, np.where(passage > -np.inf, passage, 0.0).tolist()):
         c.passage = p
     if qvec is None:
@@ -110,6 +115,7 @@ def enrich(store: ClaimStore, pool: Pool, qvec: np.ndarray | None, relevance: Ca
     semantic = np.array([c.semantic for c in cands])
     with_vec = present & has[near]
     window = np.where(with_vec, semantic[near], -np.inf).max(axis=1, initial=-np.inf)
+    window = np.where(alone & has, semantic, window)
     # the sentence read in its passage: its vector plus its neighbours' mean at the mix
     beside = np.where(with_vec, near, n)[:, [offsets.index(-1), offsets.index(1)]]
     total = vecs[beside[:, 0]] + vecs[beside[:, 1]]
