@@ -131,13 +131,14 @@ def _without_cues(q_terms: tuple[str, ...], kind: str) -> tuple[str, ...]:
 
 
 # how people write in chat, in the words the articles use ("whats", "ppl", "govt"): general
-# English shorthand, nothing of any story
+# English shorthand, nothing of any story, and none with a second common sense ("mil" may be
+# million or military, "bn" billion or battalion)
 _CHAT = {
     "whats": "what's", "whos": "who's", "wheres": "where's", "whens": "when's", "hows": "how's", "whys": "why's",
     "wht": "what", "wat": "what", "wut": "what", "r": "are", "u": "you", "ur": "your", "ppl": "people",
     "govt": "government", "gov't": "government", "abt": "about", "thru": "through", "tho": "though",
     "rn": "right now", "gonna": "going to", "wanna": "want to",
-    "bc": "because", "b/c": "because", "w/": "with", "w/o": "without", "mil": "million", "bn": "billion",
+    "bc": "because", "b/c": "because", "w/": "with", "w/o": "without",
     "yrs": "years", "info": "information", "dept": "department", "tldr": "summary", "tl;dr": "summary",
 }
 _CHAT_WORD = re.compile(r"(?<![\w’'/])(" + "|".join(re.escape(k) for k in sorted(_CHAT, key=len, reverse=True))
