@@ -90,3 +90,11 @@ def test_a_pronoun_is_no_speaker():
     for text in ("who was the guard on duty and what did he say?", "who voted no, and what did they want instead?"):
         q = analyse(text)
         assert (q.kind, q.speaker, q.role) == ("statement", None, None)
+
+
+def test_an_adverb_before_the_verb_is_not_part_of_the_speaker():
+    assert analyse("what has Ann Kelly really said?").speaker == "Ann Kelly"
+    assert analyse("what did veltheim's ceo actually say").role == "veltheim's ceo"
+    assert analyse("what has the mayor publicly said").role == "mayor"
+    assert analyse("what did kelly say").role == "kelly"
+    assert analyse("what did Ann Kelly say").speaker == "Ann Kelly"

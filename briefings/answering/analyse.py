@@ -169,6 +169,13 @@ def _analyse(text: str) -> Question:
         # "what did he say": someone's words, but the question does not say whose
         if speaker and speaker.lower() in _PRONOUNS:
             speaker, unnamed = None, True
+        # "what has the minister actually said": an adverb before the verb is not part of who
+        # (a word in lower case ending in -ly after another word: "Ann Kelly" and "kelly" stay)
+        if speaker:
+            words = speaker.split()
+            while len(words) > 1 and words[-1].islower() and words[-1].endswith("ly"):
+                words.pop()
+            speaker = " ".join(words)
     # "how did politicians react", "what is the judge saying": anyone's words, unless the
     # description is found to be one person's (``speakers.resolve``)
     kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)
