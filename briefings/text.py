@@ -31,6 +31,8 @@ _APOS = re.compile(r"[’'`]")
 
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Zelenskyy’s Ü' -> "zelenskyy's u"."""
+    if text.isascii():  # (nothing to decompose)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -4,6 +4,7 @@ from briefings.text import fold, term_string, terms, tokens
 
 def test_fold_drops_diacritics_and_case():
     assert fold("Zelenskyy’s Ünïcødé") == "zelenskyy’s unicøde"
+    assert fold("Key Bridge's I-695") == "key bridge's i-695"  # plain ASCII: lower case only
 
 
 def test_tokens_keep_numbers_whole_and_split_apostrophes():

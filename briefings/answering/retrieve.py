@@ -78,19 +78,23 @@ class BM25:
         self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
         self.w = w
         self._terms = frozenset(t for t, _ in self.known)
-        # the known terms, each as a whole term of a space-separated string (terms are joined by
-        # single spaces): one pass of this finds a claim's term frequencies without splitting it
-        self._find = re.compile("(?:^| )(" + "|".join(re.escape(t) for t in self._terms) + ")(?= |$)").findall \
-            if self._terms else None
-        # ... and any of them as a substring: a quick test that most of a document's claims fail
-        self._any = re.compile("|".join(re.escape(t) for t in self._terms)).search if self._terms else None
+        self._substrings = tuple(self._terms)
+
+    def _any(self, text: str) -> bool:
+        """Whether any known term is a substring: a quick test that most of a document's claims
+        fail (plain substring tests: a pattern compiled for each question costs more than it saves)."""
+        return any(t in text for t in self._substrings)
+
+    def _find(self, text: str) -> list[str]:
+        """The known terms of a space-joined string, in order, with repeats."""
+        return [t for t in text.split() if t in self._terms]
 
     def share(self, terms: str, context: str = "") -> float:
         return self.share_tokens(terms.split(), context.split())
 
     def share_of(self, ref: ClaimRef) -> float:
         """The share of a claim's terms and context, read from their strings."""
-        if self._find is None or not (self._any(ref.terms) or self._any(ref.context_terms)):
+        if not self._terms or not (self._any(ref.terms) or self._any(ref.context_terms)):
             return 0.0  # (a substring test first: most claims of a document hold none of the terms)
         own, ctx = self._find(ref.terms), self._find(ref.context_terms)
         if not own and not ctx:
