@@ -87,7 +87,8 @@ def test_been_is_not_part_of_the_speaker():
 
 
 def test_a_pronoun_is_no_speaker():
-    for text in ("who was the guard on duty and what did he say?", "who voted no, and what did they want instead?"):
+    for text in ("who was the guard on duty and what did he say?", "who voted no, and what did they want instead?",
+                 "what did he actually say?"):
         q = analyse(text)
         assert (q.kind, q.speaker, q.role) == ("statement", None, None)
 

@@ -166,9 +166,6 @@ def _analyse(text: str) -> Question:
         speaker = next(g for g in stm.group("who", "who4", "who2", "who3") if g is not None).strip()
         # "what is the plan": no one is named ("plan" is a noun here)
         speaker = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", speaker, flags=re.I) or None
-        # "what did he say": someone's words, but the question does not say whose
-        if speaker and speaker.lower() in _PRONOUNS:
-            speaker, unnamed = None, True
         # "what has the minister actually said": an adverb before the verb is not part of who
         # (a word in lower case ending in -ly after another word: "Ann Kelly" and "kelly" stay)
         if speaker:
@@ -176,6 +173,9 @@ def _analyse(text: str) -> Question:
             while len(words) > 1 and words[-1].islower() and words[-1].endswith("ly"):
                 words.pop()
             speaker = " ".join(words)
+        # "what did he say", "what did he actually say": someone's words, but not whose
+        if speaker and speaker.lower() in _PRONOUNS:
+            speaker, unnamed = None, True
     # "how did politicians react", "what is the judge saying": anyone's words, unless the
     # description is found to be one person's (``speakers.resolve``)
     kind_only = speaker is not None and not re.search(r"[A-Z]", speaker)
