@@ -27,6 +27,9 @@ def speakers(*sentences):
     ("Moore on Tuesday said the channel would reopen.", "Moore"),
     ("“We will rebuild,” said Putin in a statement.", "Putin"),
     ("3:15 p.m. — Riverline: “We accept the findings.”", "Riverline"),
+    # the verb that governs "to say" is no part of who speaks
+    ("Birdsong declined to say what the union planned, but said members would meet again Sunday.", "Birdsong"),
+    ("Officials declined to say how many people were inside.", "Officials"),
 ])
 def test_one_sentence(sentence, who):
     assert speakers(sentence)[0][0] == who
@@ -40,6 +43,9 @@ def test_one_sentence(sentence, who):
     "She repeated her campaign pledges to hire 40 more police officers.",
     "The fund, $25 million from the employers plus $5 million pledged by the state, is expected to open in May.",
     "Note: the figures are provisional.",
+    # a subject never ends in an article or a conjunction, nor is "I'm not going to say" anyone's
+    "Come in and tell us about it.",
+    "I'm not going to say anything else about the deal today.",
 ])
 def test_no_speaker(sentence):
     assert speakers(sentence) == [None]

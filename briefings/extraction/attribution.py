@@ -63,6 +63,8 @@ _PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+[a-z]+ly)?\s+$")  # before a
 # nor does it begin with a preposition: "In her remarks, …"
 _PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
                  "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
+# nor does it end in one of these
+_FUNCTION_WORDS = {"to", "and", "or", "but", "nor", "the", "a", "an", "of", "not"}
 _LEAD_WORDS = {"the", "a", "an", "in", "on", "at", "but", "and", "as", "so", "yet", "still", "then", "now", "also"}
 
 
@@ -138,8 +140,13 @@ def mentions(sentence: str) -> list[Mention]:
                              role.group(0).split()[-1] if role and not role.group(0).startswith(("the ", "a ")) else None))
     for m in SUBJECT.finditer(sentence):
         who = _clean(m.group("who"))
+        words = who.split()
+        if len(words) > 2 and words[-1] == "to" and words[-2].islower():
+            who = " ".join(words[:-2])  # "Birdsong declined to (say)": the verb taking "to say" is not who
         first = who.split()[0].lower() if who else ""
         head = who.split()[-1].lower() if who else ""
+        if head in _FUNCTION_WORDS:
+            continue  # a subject never ends in one: "Come in and (tell)", "I'm not going to (say)"
         if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
             continue
         if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES or first in _PREPOSITIONS:
