@@ -27,32 +27,32 @@ class Weights:
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted listwise by benchmarks/fit_ranker.py on the development sets (the order of each
     #    question's candidates), calibrated to probabilities, validated leave-one-set-out --
-    semantic: float = -5.034  # cosine(question, claim)
-    lexical: float = 0.536  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = -0.036  # the same over the claim's own terms only
-    neighbour: float = -1.538  # best cosine with the question of the claims beside it
-    answer_type: float = 0.911  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.637  # the claim is by the person the question names
-    lead: float = -0.161  # one of its article's first three claims
-    length: float = 0.577  # log(1 + words)
-    semantic_rank: float = 0.054  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = -0.129  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.392  # it states a number
-    blended: float = 7.326  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
-    feedback: float = 3.213  # cosine(the question moved towards the best claims, claim)
-    window: float = 1.039  # best cosine with the question within ``reach`` claims either side
-    passage: float = 0.236  # best first-stage relevance within ``reach`` claims either side
-    document: float = 0.042  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
-    expansion: float = 0.745  # BM25 share of the terms the best claims use most
-    dated: float = 0.158  # it names a date
-    recency: float = 0.508  # 1 / (1 + its document's rank by publication date, newest first)
-    bias: float = -7.971
+    semantic: float = -5.299  # cosine(question, claim)
+    lexical: float = 0.535  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = 0.026  # the same over the claim's own terms only
+    neighbour: float = -1.579  # best cosine with the question of the claims beside it
+    answer_type: float = 0.938  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.632  # the claim is by the person the question names
+    lead: float = -0.177  # one of its article's first three claims
+    length: float = 0.583  # log(1 + words)
+    semantic_rank: float = 0.077  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.137  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.381  # it states a number
+    blended: float = 7.415  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 3.256  # cosine(the question moved towards the best claims, claim)
+    window: float = 1.135  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.252  # best first-stage relevance within ``reach`` claims either side
+    document: float = 0.018  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 0.752  # BM25 share of the terms the best claims use most
+    dated: float = 0.155  # it names a date
+    recency: float = 0.502  # 1 / (1 + its document's rank by publication date, newest first)
+    bias: float = -7.995
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 1.371), ("lexical_own", 0.442), ("answer_type", 1.196), ("speaker", 0.678),
-        ("lead", -0.194), ("length", 0.435), ("lexical_rank", -0.157), ("figure", 0.472), ("passage", 0.314),
-        ("document", 0.146), ("expansion", 0.600), ("dated", 0.178), ("recency", 0.584), ("bias", -5.819))
+        ("lexical", 1.450), ("lexical_own", 0.377), ("answer_type", 1.171), ("speaker", 0.642),
+        ("lead", -0.202), ("length", 0.431), ("lexical_rank", -0.156), ("figure", 0.442), ("passage", 0.308),
+        ("document", 0.101), ("expansion", 0.597), ("dated", 0.174), ("recency", 0.546), ("bias", -5.729))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
