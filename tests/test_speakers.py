@@ -1,7 +1,7 @@
 """Who a question means when it describes a speaker instead of naming one."""
 from briefings.answering.analyse import analyse
 from briefings.answering.select import speaker_fit
-from briefings.answering.speakers import holder, resolve, role_words, votes
+from briefings.answering.speakers import abbreviated, holder, resolve, role_words, votes
 from briefings.types import Claim
 
 
@@ -15,10 +15,24 @@ def test_role_words_are_the_descriptions_content_words_stemmed():
     assert role_words("the") == frozenset()
 
 
+def test_a_titles_abbreviation_and_its_spelling_are_one_word():
+    assert abbreviated(["chief", "execut", "holler"]) == ["ceo", "ceo", "holler"]
+    assert abbreviated(["chief", "of", "staff"]) == ["chief", "of", "staff"]
+    assert role_words("veltheim's ceo") == role_words("Veltheim's chief executive") == {"veltheim", "ceo"}
+    assert role_words("the vp") == {"vp"}
+    people = ["Matthias Holler", "Harold Brandt"]
+    texts = ["Matthias Holler, Veltheim's chief executive, said in a statement.", "Gov. Harold Brandt was angry."]
+    assert holder("veltheim's ceo", texts, people) == "Matthias Holler"
+    assert holder("the chief executive", ["CEO Jane Roe said it was over."], ["Jane Roe"]) == "Jane Roe"
+    assert holder("the ceo", ["Harold Brandt, the chief of staff, said no."], ["Harold Brandt"]) is None
+
+
 def test_the_name_written_nearest_the_role_gets_the_vote():
     texts = ["ex-CTO Anika Loft says Rask ordered the sweep",
              "Anika Loft, 34, Quillfund's former chief technology officer, told jurors"]
-    assert votes("ex-CTO", texts, ["Anika Loft", "Gideon Rask"]) == {"Anika Loft": 1}
+    # the second writes the title out ("chief technology officer"): a vote too
+    assert votes("ex-CTO", texts, ["Anika Loft", "Gideon Rask"]) == {"Anika Loft": 2}
+    assert votes("ex-CTO", texts[:1], ["Anika Loft", "Gideon Rask"]) == {"Anika Loft": 1}
     assert holder("ex-CTO", texts, ["Anika Loft", "Gideon Rask"]) == "Anika Loft"
 
 

@@ -24,10 +24,31 @@ COVER = 2 / 3  # share of the role's words a sentence must write together, as on
 GAP = 3  # ... whose next word comes at most this many tokens on
 
 
+# English's common abbreviations of titles, which people type for what news style writes out
+# ("the ceo" is the "chief executive" of the articles): general usage, nothing of any story
+TITLE_ABBREVIATIONS = {"ceo": "chief executive", "cfo": "chief financial", "coo": "chief operating",
+                       "cto": "chief technology", "vp": "vice president"}
+_SHORT = frozenset(TITLE_ABBREVIATIONS)
+_SPELLED = {tuple(stem(t) for t in tokens(full)): short for short, full in TITLE_ABBREVIATIONS.items()}
+
+
+def abbreviated(stems: list[str]) -> list[str]:
+    """``stems`` with each title written out standing as its abbreviation, at each of its
+    positions: ["chief", "execut", "holler"] -> ["ceo", "ceo", "holler"]."""
+    out = list(stems)
+    for spelled, short in _SPELLED.items():
+        n = len(spelled)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i:i + n]) == spelled:
+                out[i:i + n] = [short] * n
+    return out
+
+
 def role_words(role: str) -> frozenset[str]:
     """The role's content words, stemmed ("the ex-CTO" -> {"cto"}; "former deputy governor" ->
     {"former", "deputi", "governor"})."""
-    return frozenset(stem(t) for t in tokens(role) if t not in STOP_WORDS and len(t) > 2)
+    words = abbreviated([stem(t) for t in tokens(role) if t not in STOP_WORDS])
+    return frozenset(w for w in words if len(w) > 2 or w in _SHORT)
 
 
 def surnames(name: str) -> frozenset[str]:
@@ -49,6 +70,7 @@ def votes(role: str, texts: Iterable[str], people: Iterable[str]) -> Counter:
     for text in texts:
         toks = tokens(text)
         stems = [stem(t) for t in toks]
+        stems = abbreviated(stems)
         at = [i for run in _runs([i for i, s in enumerate(stems) if s in words])
               if len({stems[i] for i in run}) >= need for i in run]
         if not at:
