@@ -69,8 +69,7 @@ def votes(role: str, texts: Iterable[str], people: Iterable[str]) -> Counter:
     found_by = {p: frozenset(n for n in surnames(p) if stem(n) not in words) for p in people}
     for text in texts:
         toks = tokens(text)
-        stems = [stem(t) for t in toks]
-        stems = abbreviated(stems)
+        stems = abbreviated([stem(t) for t in toks])
         at = [i for run in _runs([i for i, s in enumerate(stems) if s in words])
               if len({stems[i] for i in run}) >= need for i in run]
         if not at:
