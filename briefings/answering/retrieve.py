@@ -78,12 +78,11 @@ class BM25:
         self.avgdl = (stats.avg_terms + w.context * stats.avg_context) or 1.0
         self.w = w
         self._terms = frozenset(t for t, _ in self.known)
-        self._substrings = tuple(self._terms)
 
     def _any(self, text: str) -> bool:
         """Whether any known term is a substring: a quick test that most of a document's claims
         fail (plain substring tests: a pattern compiled for each question costs more than it saves)."""
-        return any(t in text for t in self._substrings)
+        return any(t in text for t in self._terms)
 
     def _find(self, text: str) -> list[str]:
         """The known terms of a space-joined string, in order, with repeats."""
