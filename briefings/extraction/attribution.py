@@ -142,9 +142,10 @@ def mentions(sentence: str) -> list[Mention]:
         who = _clean(m.group("who"))
         words = who.split()
         if len(words) > 2 and words[-1] == "to" and words[-2].islower():
-            who = " ".join(words[:-2])  # "Birdsong declined to (say)": the verb taking "to say" is not who
-        first = who.split()[0].lower() if who else ""
-        head = who.split()[-1].lower() if who else ""
+            words = words[:-2]  # "Birdsong declined to (say)": the verb taking "to say" is not who
+            who = " ".join(words)
+        first = words[0].lower() if words else ""
+        head = words[-1].lower() if words else ""
         if head in _FUNCTION_WORDS:
             continue  # a subject never ends in one: "Come in and (tell)", "I'm not going to (say)"
         if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
