@@ -24,6 +24,13 @@ def test_kinds(question, kind):
     assert analyse(question).kind == kind
 
 
+def test_a_time_question_asks_the_time_of_day_only_when_it_says_so():
+    assert analyse("what time did it actually flip").clock
+    assert analyse("what time exactly did they announce it?").clock
+    assert not analyse("when did it flip?").clock
+    assert not analyse("how much time did they have?").clock  # a duration, not a time of day
+
+
 def test_a_why_question_about_a_figure_asks_for_a_reason_not_figures():
     assert analyse("why did the estimate of troops change from 12,000 to 11,000?").kind == "reason"
 

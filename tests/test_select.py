@@ -9,6 +9,7 @@ from briefings.answering.retrieve import Candidate, Pool
 from briefings.answering.select import (Ranked, answer_fit, figure_matches, historical, matching_figures, select,
                                         speaker_fit)
 from briefings.answering.weights import WEIGHTS
+from briefings.extraction.claims import dates
 from briefings.extraction.quantities import find_quantities
 from briefings.store.port import ClaimRef, TermStats
 from briefings.types import Claim
@@ -17,12 +18,16 @@ from briefings.types import Claim
 def claim(text, cid="d:0", who=None, doc="d"):
     return Claim(id=cid, doc_id=doc, seq=int(cid.split(":")[1]), text=text, start=0, end=len(text),
                  attributed_to=who, quantities=find_quantities(text),
-                 dates=("March 26",) if "March" in text else ())
+                 dates=dates(text))
 
 
 @pytest.mark.parametrize("question, text, fit", [
     ("when did it happen?", "It happened on March 26.", 1.0),
     ("when did it happen?", "It happened.", 0.0),
+    ("when did it flip?", "It flipped on March 26.", 1.0),
+    ("what time did it flip?", "It flipped at 3:26 p.m. on March 26.", 1.0),
+    ("what time did it flip?", "The last call was logged at 2.52am.", 1.0),
+    ("what time did it flip?", "It flipped on March 26.", 0.5),  # a day, not the time of day asked
     ("where did it happen?", "It happened on the Patapsco River.", 1.0),
     ("why did it fall?", "It fell because the ship lost power.", 1.0),
     ("why did it fall?", "It fell.", 0.0),
@@ -37,6 +42,12 @@ def test_answer_fit(question, text, fit):
     q = analyse(question)
     c = claim(text)
     assert answer_fit(q, c, None, figure_matches(q, [c], None)) == fit
+
+
+def test_dates_are_read_as_written_including_clock_times_in_either_style():
+    assert dates("At 1:28 a.m. on March 26 it fell; the last call came at 2.52am, the next at 10pm.") == (
+        "1:28 a.m.", "March 26", "2.52am", "10pm")
+    assert dates("It rose 2.5 per cent to 10.30.") == ()
 
 
 def test_a_figure_from_an_earlier_event_is_historical():

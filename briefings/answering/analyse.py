@@ -33,6 +33,7 @@ _MONEY = re.compile(r"\b(?:cost|costs|costing|price|prices|pay|paid|paying|spend
                     r"pounds?|budget|fund|funds|funding|bill|fine|fines|salar(?:y|ies)|wages?|losses|lose|lost|"
                     r"revenue|damages?|tag|\$|€|£)\b|[$€£]", re.I)
 _PERCENT = re.compile(r"\b(?:percent|percentage|per cent|share|proportion|rate)\b|%", re.I)
+_CLOCK_ASKED = re.compile(r"\bwhat\s+time\b", re.I)
 _TIME = re.compile(r"^\s*(?:and\s+|so\s+)?when\b|\bwhat\s+(?:time|day|date|year|month)\b|\bby\s+when\b|\bhow\s+soon\b"
                    r"|\bhow\s+long\s+ago\b|\btimeline\b|\bschedule\b", re.I)
 _PLACE = re.compile(r"^\s*(?:and\s+|so\s+)?where\b|\bwhereabouts\b|\bwhat\s+(?:place|location|city|town|country|"
@@ -77,6 +78,11 @@ class Question:
     @property
     def empty(self) -> bool:
         return not self.terms
+
+    @property
+    def clock(self) -> bool:
+        """A time question that asks the time of day ("what time did it flip?"), not just when."""
+        return self.kind == "time" and bool(_CLOCK_ASKED.search(self.text))
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ _CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(CAUSAL, key
 _PLACE = re.compile(r"\b(?:in|at|near|on|off|outside|inside|across|into|from|toward|towards|along|over|under|"
                     r"between|beneath|through|to)\s+(?:the\s+)?[A-Z][\w’'.-]+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_CLOCK = re.compile(r"\d(?:[:.]\d\d)?\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b", re.I)
 
 
 @dataclass
@@ -108,8 +109,10 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
         if historical(claim, published):
             return 0.2
         return 1.0 if matching_figures(question, claim, match) else 0.5
-    if kind == "time":
-        return 1.0 if claim.dates else 0.0
+    if kind == "time":  # a date or time; a clock time when the question asks "what time"
+        if not claim.dates:
+            return 0.0
+        return 0.5 if question.clock and not any(_CLOCK.search(d) for d in claim.dates) else 1.0
     if kind == "place":
         return 1.0 if _PLACE.search(claim.text) else 0.0
     if kind == "reason":

@@ -35,7 +35,7 @@ _DATE = re.compile(
     rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\s+\d{{4}}|(?:early|mid|late)[\s-](?:{_MONTH}|\d{{4}})|(?:in|since|by|until|from)\s+(?:{_MONTH}|\d{{4}})"
     rf"|(?:last|this|next|on|early|late)\s+(?:{_DAY}|week|month|year|weekend|spring|summer|fall|autumn|winter)"
-    rf"|(?:{_DAY})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.m\.|earlier this (?:week|month|year)"
+    rf"|(?:{_DAY})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.m\.|\d{{1,2}}(?:\.\d{{2}})?\s*[ap]m\b|earlier this (?:week|month|year)"
     rf"|yesterday|today|tonight|overnight|(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?\d{{4}}|\b(?:19|20)\d\d\b)"
 )
 _ENTITY = re.compile(r"(?:[A-Z][\w’'.&-]*[\w.](?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w’'.&-]*[\w.])*)")
@@ -54,7 +54,7 @@ def hedges(sentence: str) -> tuple[str, ...]:
 
 
 def dates(sentence: str) -> tuple[str, ...]:
-    """Date and time phrases as the sentence writes them: 'March 26', '1:28 a.m.', 'last week'."""
+    """Date and time phrases as the sentence writes them: 'March 26', '1:28 a.m.', '2.52am', 'last week'."""
     return tuple(dict.fromkeys(m.group(0) for m in _DATE.finditer(sentence)))
 
 
