@@ -29,6 +29,7 @@ def claim(text, cid="d:0", who=None, doc="d"):
     ("what time did it flip?", "The last call was logged at 2.52am.", 1.0),
     ("what time did it flip?", "It flipped on March 26.", 0.5),  # a day, not the time of day asked
     ("where did it happen?", "It happened on the Patapsco River.", 1.0),
+    ("where did it happen?", "It happened on March 26, not by Sept. 3 or on Tuesday.", 0.0),  # times, no place
     ("why did it fall?", "It fell because the ship lost power.", 1.0),
     ("why did it fall?", "It fell.", 0.0),
     ("who owns the ship?", "Grace Ocean owns it, said Jane Roe.", 0.0),

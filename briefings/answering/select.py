@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from ..extraction.attribution import looks_like_person
-from ..extraction.language import CAUSAL
+from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question
@@ -26,7 +26,13 @@ from .weights import WEIGHTS, Weights
 
 _CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(CAUSAL, key=len, reverse=True)) + r")\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|near|on|off|outside|inside|across|into|from|toward|towards|along|over|under|"
-                    r"between|beneath|through|to)\s+(?:the\s+)?[A-Z][\w’'.-]+")
+                    r"between|beneath|through|to)\s+(?:the\s+)?(?P<name>[A-Z][\w’'.-]+)")
+_NOT_PLACES = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS)  # "on July 31", "by Tuesday": a time, not a place
+
+
+def names_place(text: str) -> bool:
+    """The sentence says where: a preposition of place before a name that is not a month or a day."""
+    return any(m.group("name").lower().rstrip(".") not in _NOT_PLACES for m in _PLACE.finditer(text))
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _CLOCK = re.compile(r"\d(?:[:.]\d\d)?\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b", re.I)
 
@@ -114,7 +120,7 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
             return 0.0
         return 0.5 if question.clock and not any(_CLOCK.search(d) for d in claim.dates) else 1.0
     if kind == "place":
-        return 1.0 if _PLACE.search(claim.text) else 0.0
+        return 1.0 if names_place(claim.text) else 0.0
     if kind == "reason":
         return 1.0 if _CAUSE.search(claim.text) else 0.0
     if kind == "person":
