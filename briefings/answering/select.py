@@ -28,13 +28,13 @@ _CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(CAUSAL, key
 _PLACE = re.compile(r"\b(?:in|at|near|on|off|outside|inside|across|into|from|toward|towards|along|over|under|"
                     r"between|beneath|through|to)\s+(?:the\s+)?(?P<name>[A-Z][\w’'.-]+)")
 _NOT_PLACES = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS)  # "on July 31", "by Tuesday": a time, not a place
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_CLOCK = re.compile(r"\d(?:[:.]\d\d)?\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b", re.I)
 
 
 def names_place(text: str) -> bool:
     """The sentence says where: a preposition of place before a name that is not a month or a day."""
     return any(m.group("name").lower().rstrip(".") not in _NOT_PLACES for m in _PLACE.finditer(text))
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_CLOCK = re.compile(r"\d(?:[:.]\d\d)?\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b", re.I)
 
 
 @dataclass

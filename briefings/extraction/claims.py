@@ -35,7 +35,8 @@ _DATE = re.compile(
     rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\s+\d{{4}}|(?:early|mid|late)[\s-](?:{_MONTH}|\d{{4}})|(?:in|since|by|until|from)\s+(?:{_MONTH}|\d{{4}})"
     rf"|(?:last|this|next|on|early|late)\s+(?:{_DAY}|week|month|year|weekend|spring|summer|fall|autumn|winter)"
-    rf"|(?:{_DAY})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.m\.|\d{{1,2}}(?:\.\d{{2}})?\s*[ap]m\b|earlier this (?:week|month|year)"
+    rf"|(?:{_DAY})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.m\.|\d{{1,2}}(?:\.\d{{2}})?\s*[ap]m\b"
+    rf"|earlier this (?:week|month|year)"
     rf"|yesterday|today|tonight|overnight|(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?\d{{4}}|\b(?:19|20)\d\d\b)"
 )
 _ENTITY = re.compile(r"(?:[A-Z][\w’'.&-]*[\w.](?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w’'.&-]*[\w.])*)")
