@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from ..extraction.attribution import looks_like_person
+from ..extraction.claims import clock_time
 from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from ..text import terms
 from ..types import Claim, Quantity
@@ -29,7 +30,6 @@ _PLACE = re.compile(r"\b(?:in|at|near|on|off|outside|inside|across|into|from|tow
                     r"between|beneath|through|to)\s+(?:the\s+)?(?P<name>[A-Z][\w’'.-]+)")
 _NOT_PLACES = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS)  # "on July 31", "by Tuesday": a time, not a place
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_CLOCK = re.compile(r"\d(?:[:.]\d\d)?\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b", re.I)
 
 
 def names_place(text: str) -> bool:
@@ -118,7 +118,7 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
     if kind == "time":  # a date or time; a clock time when the question asks "what time"
         if not claim.dates:
             return 0.0
-        return 0.5 if question.clock and not any(_CLOCK.search(d) for d in claim.dates) else 1.0
+        return 0.5 if question.clock and not any(clock_time(d) for d in claim.dates) else 1.0
     if kind == "place":
         return 1.0 if names_place(claim.text) else 0.0
     if kind == "reason":

@@ -31,12 +31,14 @@ EXTRACTOR_VERSION = _extractor_version()
 _HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)) + r")\b", re.I)
 _MONTH = "|".join(m.capitalize() for m in MONTHS) + "|" + "|".join(m.capitalize() for m in MONTH_ABBREVIATIONS)
 _DAY = "|".join(d.capitalize() for d in WEEKDAYS)
+# a time of day: "1:28 a.m.", "10 a.m.", "2.52am", "10pm"
+_CLOCK = r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.m\.|\d{1,2}(?:\.\d{2})?\s*[ap]m\b"
+_CLOCK_TIME = re.compile(_CLOCK)
 _DATE = re.compile(
     rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?"
     rf"|(?:{_MONTH})\s+\d{{4}}|(?:early|mid|late)[\s-](?:{_MONTH}|\d{{4}})|(?:in|since|by|until|from)\s+(?:{_MONTH}|\d{{4}})"
     rf"|(?:last|this|next|on|early|late)\s+(?:{_DAY}|week|month|year|weekend|spring|summer|fall|autumn|winter)"
-    rf"|(?:{_DAY})|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?|\d{{1,2}}\s*[ap]\.m\.|\d{{1,2}}(?:\.\d{{2}})?\s*[ap]m\b"
-    rf"|earlier this (?:week|month|year)"
+    rf"|(?:{_DAY})|{_CLOCK}|earlier this (?:week|month|year)"
     rf"|yesterday|today|tonight|overnight|(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?\d{{4}}|\b(?:19|20)\d\d\b)"
 )
 _ENTITY = re.compile(r"(?:[A-Z][\w’'.&-]*[\w.](?:\s+(?:of\s+|the\s+|for\s+)?[A-Z][\w’'.&-]*[\w.])*)")
@@ -57,6 +59,11 @@ def hedges(sentence: str) -> tuple[str, ...]:
 def dates(sentence: str) -> tuple[str, ...]:
     """Date and time phrases as the sentence writes them: 'March 26', '1:28 a.m.', '2.52am', 'last week'."""
     return tuple(dict.fromkeys(m.group(0) for m in _DATE.finditer(sentence)))
+
+
+def clock_time(phrase: str) -> bool:
+    """Whether a phrase of ``dates`` gives a time of day ("2.52am"), not just a day."""
+    return bool(_CLOCK_TIME.search(phrase))
 
 
 def entities(sentence: str) -> tuple[str, ...]:
