@@ -104,3 +104,52 @@ def test_she_is_the_person_last_named_first_not_the_last_to_speak():
 
 def test_a_preposition_does_not_begin_a_speaker():
     assert [m.text for m in mentions("In her remarks, the mayor said the count was fair.")] == ["the mayor"]
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("Its spokeswoman, Priya Natarajan, said the works were worth about $40 million.", "Priya Natarajan"),
+    ("4:50 p.m. — Brandt's lawyer, Ilsa Moravec, says her client did not choose.", "Ilsa Moravec"),
+    ("The sponsor, Rep. Janet Kowalczyk, has said “nearly 200,000 children.”", "Janet Kowalczyk"),
+    ("The broker in this case, Sunhaven Chemical Trading, says it never opened the drums.", "Sunhaven Chemical Trading"),
+])
+def test_a_description_then_the_name_it_describes_credits_the_name(sentence, who):
+    assert speakers(sentence)[0][0] == who
+
+
+def test_a_description_after_a_name_stays_a_description():
+    assert speakers("Jane Roe, the union's president, said the offer was an insult.")[0][0] == "Jane Roe"
+
+
+def test_he_and_she_skip_the_people_the_text_says_are_of_the_other():
+    # a role written with -man/-woman, a title, and a person's own "said she" say which pronoun fits
+    assert speakers(
+        "Gov. Teresa Lindgren says she is not ruling out a special session.",
+        "Attorney General Brian Castellano said he would appeal.",
+        "She said the governor was weighing every option.",
+        "“We will take this to Washington,” he said.",
+        "Her spokesman, Colin Reyes, said no decision would come before next week.",
+        "She added that it was a sad day.",
+    ) == [("Teresa Lindgren", "said"), ("Brian Castellano", "said"), ("Teresa Lindgren", "pronoun"),
+          ("Brian Castellano", "pronoun"), ("Colin Reyes", "said"), ("Teresa Lindgren", "pronoun")]
+    assert speakers(
+        "Spokeswoman Lena Okafor briefed reporters.",
+        "Mr. Dale Pettibone, the company's president, arrived later.",
+        "She said the count was 12.",
+    )[2] == ("Lena Okafor", "pronoun")
+
+
+def test_a_transcript_turn_that_reports_another_source_credits_that_source():
+    assert speakers(
+        "WHITLOCK: The pension boards say the hole is $431 million.",
+        "WHITLOCK: That is a lot of money.",
+    ) == [("The pension boards", "said"), ("Whitlock", "label")]
+
+
+@pytest.mark.parametrize("role, gender", [
+    ("spokeswoman", "she"), ("chairman", "he"), ("congresswoman", "she"), ("widow", "she"),
+    ("mother-in-law", "she"), ("director", None), ("director-general", None), ("human", None),
+    ("spokesperson", None), ("German", None), (None, None),
+])
+def test_a_role_says_he_or_she_only_by_its_form_or_a_kinship_word(role, gender):
+    from briefings.extraction.language import role_gender
+    assert role_gender(role) == gender

@@ -6,15 +6,19 @@ reporting verb: "according to X", "X said", "X, the union's president, said", �
 names: a speaker is whatever noun phrase stands in the subject position of a reporting verb.
 
 ``Attributor`` walks a document in order and resolves what one sentence cannot: "he"/"she"
-to the last person named, "the governor" to the person introduced with that title, a bare
-surname to the full name, and a quotation's continuation to its speaker.
+to the last person named whom the text does not show to be the other (by a title such as
+"Mrs.", a role such as "spokeswoman", or "Roe said she would"), "the governor" to the person
+introduced with that title, a bare surname to the full name, and a quotation's continuation to
+its speaker. A transcript turn ("WHITLOCK: The pension boards say …") is its speaker's words
+unless it reports another source's.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .language import INVERTIBLE_VERBS, PERSONAL_PRONOUNS, REPORTING_VERBS, TITLE_MODIFIERS, TITLES
+from .language import (GENDERED_TITLES, INVERTIBLE_VERBS, PERSONAL_PRONOUNS, REPORTING_VERBS, TITLE_MODIFIERS,
+                       TITLES, role_gender)
 
 _VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 _INV = "|".join(sorted(INVERTIBLE_VERBS, key=len, reverse=True))
@@ -118,6 +122,16 @@ def looks_like_person(name: str) -> bool:
     return 2 <= len(words) <= 4 and all(re.fullmatch(r"[A-Z][a-z’'-]+(?:-[A-Z][a-z]+)?", w) for w in words)
 
 
+def _appositive_name(who: str, appositive: str | None) -> str | None:
+    """The name set off after a description of its bearer ("Its spokeswoman, Priya Natarajan,",
+    "The broker in this case, Sunhaven Chemical Trading,"): the description ends in a common noun
+    and the appositive is a name and nothing else."""
+    if not appositive or not who or not who.split()[-1].islower():
+        return None
+    inner = appositive.strip(" ,")
+    return _clean(inner) if re.fullmatch(NAME, inner) else None
+
+
 def mentions(sentence: str) -> list[Mention]:
     """Speaker mentions in one sentence, in order of position."""
     found: list[Mention] = []
@@ -159,6 +173,10 @@ def mentions(sentence: str) -> list[Mention]:
         if who.islower() and who not in PERSONAL_PRONOUNS and not re.match(r"(?:the|a|an)\s", who) \
                 and not who.endswith("s"):
             continue  # a bare lowercase singular ("report said") is rarely a speaker; plurals are ("officials")
+        named = _appositive_name(who, m.group("appos"))
+        if named:  # "Its spokeswoman, Priya Natarajan, said": the name the description introduces
+            found.append(Mention(named, "said", m.start("verb"), m.start("who"), head))
+            continue
         role = re.match(rf"(?:[A-Z][\w’'.-]*\s+)?(?P<role>(?:[a-z][\w-]*\s+){{1,3}})(?P<name>{NAME})$", who)
         if role:  # "Russian leader Vladimir Putin": the person, introduced by a role
             found.append(Mention(role.group("name"), "said", m.start("verb"), m.start("who"),
@@ -175,6 +193,14 @@ def mentions(sentence: str) -> list[Mention]:
     return out
 
 
+def _self_report(sentence: str, x: Mention) -> str | None:
+    """'he' or 'she' when the speaker reports themself right after the verb: "Roe said she would"."""
+    if x.kind != "said":
+        return None
+    m = re.match(r"[a-z]+\s+(?:[a-z]+ly\s+)?(?:that\s+)?(he|she)\b", sentence[x.pos:])
+    return m.group(1) if m else None
+
+
 @dataclass
 class Attributor:
     """Resolves speakers across one document, sentence by sentence, in order."""
@@ -184,17 +210,28 @@ class Attributor:
     recent: list[str] = field(default_factory=list)  # people in the order last met, latest last
     candidates: dict[str, str] = field(default_factory=dict)  # surname -> a full name not yet known as a person
     pronoun: dict[str, str] = field(default_factory=dict)  # person -> "he" or "she", once seen resolved
+    # surname (lower) -> "he" or "she", as the text says it: a title ("Mrs."), a role ("spokeswoman"),
+    # or the person's own report of themself ("Roe said she would")
+    gender: dict[str, str] = field(default_factory=dict)
 
     @property
     def last_person(self) -> str | None:
         return self.recent[-1] if self.recent else None
 
     def _referent(self, pronoun: str) -> str | None:
-        """The latest person this pronoun can mean: not one already known by the other pronoun."""
+        """The latest person this pronoun can mean: not one the text shows to be the other (``sex``)."""
         for name in reversed(self.recent):
-            if self.pronoun.get(name, pronoun) == pronoun:
+            if self.sex(name) in (None, pronoun):
                 return name
         return None
+
+    def sex(self, name: str) -> str | None:
+        """'he' or 'she': what the text says of this person, else how a pronoun was last resolved to them."""
+        return self.gender.get(name.split()[-1].lower()) or self.pronoun.get(name)
+
+    def _note_gender(self, name: str, gender: str | None) -> None:
+        if gender and name:
+            self.gender.setdefault(name.split()[-1].lower(), gender)
 
     def learn(self, sentence: str) -> None:
         """Remember the people a sentence introduces as people: with a title ("Gov. Wes Moore") or
@@ -206,11 +243,16 @@ class Attributor:
             if role and looks_like_person(name):
                 self._meet(name)
                 self.roles[role] = name
+            if name != m.group(0):  # "Mrs. Okafor", "Congresswoman Jane Roe"
+                titles = m.group(0)[:len(m.group(0)) - len(name)].lower().split()
+                self._note_gender(name, next((GENDERED_TITLES[t] for t in titles if t in GENDERED_TITLES),
+                                             role_gender(role)))
         for m in APPOSITIVE_ROLE.finditer(sentence):
             name, _ = strip_title(m.group("name"))
             if looks_like_person(name):
                 self._meet(name)
                 self.roles[m.group("role").lower()] = name
+                self._note_gender(name, role_gender(m.group("role")))
         # people already known, mentioned again by name: the first mentioned (most often the
         # subject) becomes the likeliest referent of the next "he" or "she"
         again = []
@@ -269,6 +311,8 @@ class Attributor:
                     and (sentence[x.start] in ',”"' or re.search(r"[,”\"]\s*$", sentence[:x.start]))]
         if trailing:
             found = trailing[-1:] + [x for x in found if x is not trailing[-1]]
+        if found and found[0].kind == "label":  # a turn that reports another's words is theirs
+            found = found[1:] + found[:1]
         result: Attribution | None = None
         for x in found:
             if x.kind == "label":
@@ -283,6 +327,8 @@ class Attributor:
             if name.lower() in PERSONAL_PRONOUNS:
                 continue
             result = Attribution(name, how or x.kind)
+            if how != "pronoun" and looks_like_person(name):
+                self._note_gender(name, role_gender(x.role) or _self_report(sentence, x))
             if x.role and looks_like_person(name):
                 self._meet(name)
                 self.roles[x.role.lower()] = name

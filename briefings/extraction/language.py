@@ -54,6 +54,33 @@ then new outgoing incoming federal county city regional national
 
 PERSONAL_PRONOUNS = {"he": "m", "she": "f", "they": "p"}
 
+# what a title or a role says of whom "he" or "she" may mean: "Mrs. Okafor", "spokeswoman Lena Okafor",
+# "her lawyer"; a role ending in -man/-woman says it by its form ("chairwoman", "congressman")
+GENDERED_TITLES = {"mr.": "he", "mrs.": "she", "ms.": "she", "miss": "she", "sir": "he", "dame": "she",
+                   "lady": "she", "lord": "he", "fr.": "he"}
+GENDERED_NOUNS = {
+    "mother": "she", "father": "he", "wife": "she", "husband": "he", "daughter": "she", "son": "he",
+    "sister": "she", "brother": "he", "widow": "she", "widower": "he", "grandmother": "she",
+    "grandfather": "he", "aunt": "she", "uncle": "he", "niece": "she", "nephew": "he", "girlfriend": "she",
+    "boyfriend": "he", "king": "he", "queen": "she", "prince": "he", "princess": "she", "actress": "she",
+    "actor": "he", "girl": "she", "boy": "he", "nun": "she", "priest": "he",
+}
+
+
+def role_gender(role: str | None) -> str | None:
+    """'he' or 'she' when a role word says which ("spokeswoman", "chairman", "widow", "mother-in-law"),
+    else None."""
+    if not role or not role[:1].islower():
+        return None
+    word = role if role.endswith(("man", "men")) else role.split("-")[0]
+    if word in GENDERED_NOUNS:
+        return GENDERED_NOUNS[word]
+    if word.endswith(("woman", "women")):
+        return "she"
+    if word.endswith(("man", "men")) and word not in ("human", "humans"):
+        return "he"
+    return None
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
