@@ -27,32 +27,32 @@ class Weights:
     # -- fusion: a claim's relevance is a logistic model of these features (select.features),
     #    fitted listwise by benchmarks/fit_ranker.py on the development sets (the order of each
     #    question's candidates), calibrated to probabilities, validated leave-one-set-out --
-    semantic: float = -5.325  # cosine(question, claim)
-    lexical: float = 0.455  # BM25 over claim and context, as a share of the question's IDF weight
-    lexical_own: float = 0.081  # the same over the claim's own terms only
-    neighbour: float = -1.551  # best cosine with the question of the claims beside it
-    answer_type: float = 0.981  # the claim has what the question asks for (a figure, a date, a cause, ...)
-    speaker: float = 0.686  # the claim is by the person the question names
-    lead: float = -0.180  # one of its article's first three claims
-    length: float = 0.571  # log(1 + words)
-    semantic_rank: float = 0.120  # 1 / (1 + its rank by cosine in the pool)
-    lexical_rank: float = -0.117  # 1 / (1 + its rank by BM25 in the pool)
-    figure: float = 0.397  # it states a number
-    blended: float = 7.344  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
-    feedback: float = 3.235  # cosine(the question moved towards the best claims, claim)
-    window: float = 1.130  # best cosine with the question within ``reach`` claims either side
-    passage: float = 0.280  # best first-stage relevance within ``reach`` claims either side
-    document: float = -0.033  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
-    expansion: float = 0.700  # BM25 share of the terms the best claims use most
-    dated: float = 0.172  # it names a date
-    recency: float = 0.494  # 1 / (1 + its document's rank by publication date, newest first)
-    bias: float = -7.971
+    semantic: float = -5.497  # cosine(question, claim)
+    lexical: float = 0.439  # BM25 over claim and context, as a share of the question's IDF weight
+    lexical_own: float = 0.118  # the same over the claim's own terms only
+    neighbour: float = -1.650  # best cosine with the question of the claims beside it
+    answer_type: float = 0.972  # the claim has what the question asks for (a figure, a date, a cause, ...)
+    speaker: float = 0.676  # the claim is by the person the question names
+    lead: float = -0.195  # one of its article's first three claims
+    length: float = 0.579  # log(1 + words)
+    semantic_rank: float = 0.189  # 1 / (1 + its rank by cosine in the pool)
+    lexical_rank: float = -0.133  # 1 / (1 + its rank by BM25 in the pool)
+    figure: float = 0.400  # it states a number
+    blended: float = 7.729  # cosine(question, the claim's vector blended with its neighbours')  (expand.py)
+    feedback: float = 3.046  # cosine(the question moved towards the best claims, claim)
+    window: float = 1.139  # best cosine with the question within ``reach`` claims either side
+    passage: float = 0.289  # best first-stage relevance within ``reach`` claims either side
+    document: float = -0.037  # 1 / (1 + its document's rank by its best claim's first-stage relevance)
+    expansion: float = 0.774  # BM25 share of the terms the best claims use most
+    dated: float = 0.182  # it names a date
+    recency: float = 0.490  # 1 / (1 + its document's rank by publication date, newest first)
+    bias: float = -8.030
     # without the model: the same kind of model over the features that do not need it
     #    (select.LEXICAL_FEATURES), fitted by ``benchmarks/fit_ranker.py --no-model``
     lexical_ranker: tuple[tuple[str, float], ...] = (
-        ("lexical", 1.428), ("lexical_own", 0.357), ("answer_type", 1.218), ("speaker", 0.642),
-        ("lead", -0.160), ("length", 0.424), ("lexical_rank", -0.107), ("figure", 0.444), ("passage", 0.309),
-        ("document", 0.105), ("expansion", 0.594), ("dated", 0.186), ("recency", 0.553), ("bias", -5.727))
+        ("lexical", 1.444), ("lexical_own", 0.371), ("answer_type", 1.214), ("speaker", 0.643),
+        ("lead", -0.180), ("length", 0.427), ("lexical_rank", -0.137), ("figure", 0.457), ("passage", 0.317),
+        ("document", 0.091), ("expansion", 0.702), ("dated", 0.204), ("recency", 0.569), ("bias", -5.773))
     off_story: float = 2.0  # subtracted (in log-odds) from claims of documents about another story
     # -- evidence around a candidate and from the best ones (expand.py) --
     reach: int = 2  # claims either side of a candidate that count as its passage
