@@ -243,10 +243,9 @@ class Attributor:
             if role and looks_like_person(name):
                 self._meet(name)
                 self.roles[role] = name
-            if name != m.group(0):  # "Mrs. Okafor", "Congresswoman Jane Roe"
-                titles = m.group(0)[:len(m.group(0)) - len(name)].lower().split()
-                self._note_gender(name, next((GENDERED_TITLES[t] for t in titles if t in GENDERED_TITLES),
-                                             role_gender(role)))
+            titles = m.group(0).lower().split()[:-len(name.split())]  # "Mrs. Okafor", "Congresswoman Jane Roe"
+            self._note_gender(name, next((GENDERED_TITLES[t] for t in titles if t in GENDERED_TITLES),
+                                         role_gender(role)))
         for m in APPOSITIVE_ROLE.finditer(sentence):
             name, _ = strip_title(m.group("name"))
             if looks_like_person(name):
