@@ -1,7 +1,7 @@
 """Speakers from the structure of reported speech, resolved across a document."""
 import pytest
 
-from briefings.extraction.attribution import Attributor, mentions, strip_title
+from briefings.extraction.attribution import Attributor, looks_like_person, mentions, strip_title
 
 
 def speakers(*sentences):
@@ -35,6 +35,7 @@ def speakers(*sentences):
     ("4:50 p.m. — Brandt's lawyer, Ilsa Moravec, says her client did not choose.", "Ilsa Moravec"),
     ("The sponsor, Rep. Janet Kowalczyk, has said “nearly 200,000 children.”", "Janet Kowalczyk"),
     ("The broker in this case, Sunhaven Chemical Trading, says it never opened the drums.", "Sunhaven Chemical Trading"),
+    ("A watchdog group, the Open Streets Alliance, says it counted 40 crashes.", "Open Streets Alliance"),
 ])
 def test_one_sentence(sentence, who):
     assert speakers(sentence)[0][0] == who
@@ -77,6 +78,28 @@ def test_pronouns_roles_and_surnames_resolve_to_the_person():
 
 def test_two_capitalised_words_are_not_a_person():
     assert speakers("North Korean troops are in Russia.", "He then added that the deal was signed.") == [None, None]
+
+
+@pytest.mark.parametrize("name, person", [
+    ("Jane Roe", True), ("Rachel Minyoung Lee", True), ("Civic Union", False), ("World Health Organization", False),
+    ("Ohio Environmental Protection Agency", False), ("Jane", False), ("U.S. Army", False),
+])
+def test_a_person_is_two_to_four_capitalised_words_not_ending_as_an_organisation_does(name, person):
+    assert looks_like_person(name) is person
+
+
+def test_a_person_named_only_as_a_quotes_speaker_is_who_the_next_he_means():
+    assert speakers(
+        "Gov. Teresa Lindgren toured the levee on Monday.",
+        "“We are not done,” said Garrett Lyle, who farms below it.",
+        "“The river will rise again,” he added.",
+    )[1:] == [("Garrett Lyle", "quote_said"), ("Garrett Lyle", "pronoun")]
+    # an organisation is never who "he" or "she" means
+    assert speakers(
+        "Gov. Teresa Lindgren toured the levee on Monday.",
+        "“We are ready,” said the Civic Union.",
+        "“It held,” she said.",
+    )[2] == ("Teresa Lindgren", "pronoun")
 
 
 def test_a_transcript_label_names_the_speaker():

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .language import (GENDERED_TITLES, INVERTIBLE_VERBS, PERSONAL_PRONOUNS, REPORTING_VERBS, TITLE_MODIFIERS,
-                       TITLES, role_gender)
+from .language import (GENDERED_TITLES, INVERTIBLE_VERBS, ORGANISATION_HEADS, PERSONAL_PRONOUNS, REPORTING_VERBS,
+                       TITLE_MODIFIERS, TITLES, role_gender)
 
 _VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 _INV = "|".join(sorted(INVERTIBLE_VERBS, key=len, reverse=True))
@@ -116,10 +116,17 @@ def strip_title(name: str) -> tuple[str, str | None]:
 
 
 
-def looks_like_person(name: str) -> bool:
-    """Two to four capitalised words, none an acronym: 'Jane Roe', 'Rachel Minyoung Lee'."""
+def looks_like_name(name: str) -> bool:
+    """Two to four capitalised words, none an acronym: a person's or a body's name ('Jane Roe',
+    'Civic Union')."""
     words = name.split()
     return 2 <= len(words) <= 4 and all(re.fullmatch(r"[A-Z][a-z’'-]+(?:-[A-Z][a-z]+)?", w) for w in words)
+
+
+def looks_like_person(name: str) -> bool:
+    """A name whose last word is not an organisation's head noun: 'Jane Roe', 'Rachel Minyoung
+    Lee', not 'Civic Union' or 'World Health Organization'."""
+    return looks_like_name(name) and name.split()[-1].lower() not in ORGANISATION_HEADS
 
 
 def _appositive_name(who: str, appositive: str | None) -> str | None:
@@ -128,7 +135,7 @@ def _appositive_name(who: str, appositive: str | None) -> str | None:
     and the appositive is a name and nothing else."""
     if not appositive or not who or not who.split()[-1].islower():
         return None
-    inner = appositive.strip(" ,")
+    inner = re.sub(r"^the\s+(?=[A-Z])", "", appositive.strip(" ,"))  # "An advocacy group, the Heat Justice Coalition,"
     return _clean(inner) if re.fullmatch(NAME, inner) else None
 
 
@@ -335,7 +342,12 @@ class Attributor:
                                                          and strip_title(x.text)[1]):
                 self._meet(name)  # a person: resolved as one, or titled ("Gov. Wes Moore")
             elif looks_like_person(name):
+                # a name shaped like a person's, as a speaker: a person for a later "he" or "she",
+                # not yet for the surname alone (it may be a place: "South Korea said")
                 self.candidates.setdefault(name.split()[-1].lower(), name)
+                if name in self.recent:
+                    self.recent.remove(name)
+                self.recent.append(name)
             break
         self.learn(sentence)
         if result is None and previous is not None and continues:

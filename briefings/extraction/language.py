@@ -66,6 +66,17 @@ GENDERED_NOUNS = {
     "actor": "he", "girl": "she", "boy": "he", "nun": "she", "priest": "he",
 }
 
+# the head nouns of organisations' names, which no person's name ends in: "Civic Union",
+# "World Health Organization", "Ohio Environmental Protection Agency" (a closed class of English)
+ORGANISATION_HEADS = frozenset("""
+organization organisation union agency department ministry council committee commission company corporation
+corp inc ltd llc plc group association authority board bureau office service services institute university
+college school police party bank fund foundation society court administration center centre network coalition
+alliance federation trust partners holdings airlines airways industries systems software technologies
+laboratories labs hospital clinic church army navy force forces guard government parliament congress senate
+assembly league club team project campaign press news times post journal herald tribune gazette
+""".split())
+
 
 def role_gender(role: str | None) -> str | None:
     """'he' or 'she' when a role word says which ("spokeswoman", "chairman", "widow", "mother-in-law"),
