@@ -104,7 +104,7 @@ def collect(model, mixed: bool = False):
     question. A candidate's label is its share of the facts it states: each fact counts 1, split
     among the candidates that state it (0: it states none)."""
     from briefings.answering.analyse import analyse
-    from briefings.answering.answer import described_speaker, read_evidence
+    from briefings.answering.answer import evidence
     from briefings.answering.retrieve import gather
     from briefings.answering.select import features, figure_matches
     from briefings.answering.weights import WEIGHTS
@@ -119,8 +119,7 @@ def collect(model, mixed: bool = False):
                 continue
             qvec = model.embed([aq.text])[0] if model is not None else None
             pool = gather(store, aq, qvec, w=WEIGHTS)
-            docs = read_evidence(store, pool, qvec)
-            aq, authors = described_speaker(aq, pool, docs)
+            aq, docs, authors = evidence(store, aq, pool, qvec)
             match = None
             if aq.kind == "quantity":
                 match = figure_matches(aq, [c.claim for c in pool.candidates if c.claim.quantities][:WEIGHTS.figure_pool],

@@ -178,3 +178,30 @@ def test_recency_ranks_documents_by_day_newest_first():
     published = {"a": date(2026, 3, 1), "b": date(2026, 3, 5), "c": date(2026, 3, 5), "d": None}
     assert recency(published, ["a", "b", "c", "d"]) == {"b": 1.0, "c": 1.0, "a": 0.5, "d": 0.0}
     assert recency(published, ["a"]) == {"a": 1.0}  # among the documents asked about only
+
+
+def test_keep_best_keeps_the_best_and_beyond_them_only_the_named_speakers_claims():
+    from briefings.answering.answer import keep_best
+
+    who = [None, "Mia Kerr", "Theresa Alcott", None, "Alcott", "Theresa Alcott"]
+    cands = [Candidate(ClaimRef(f"d:{i}", "d", i, "t"), claim=claim(f"Sentence {i}.", f"d:{i}", w))
+             for i, w in enumerate(who)]
+    cands.append(Candidate(ClaimRef("op:0", "op", 0, "t"), claim=claim("An unattributed line.", "op:0", doc="op")))
+    pool = Pool(analyse("what did Theresa Alcott say about the deal?"), ("deal",), TermStats(7, 5.0, 0.0, {}), cands)
+    keep_best(pool, pool.question, {"op": "Theresa Alcott"}, keep=2)
+    assert [c.ref.id for c in pool.candidates] == ["d:0", "d:1", "d:2", "d:4", "d:5", "op:0"]
+    pool.candidates = cands[:]
+    keep_best(pool, analyse("what did the deal cost?"), {}, keep=2)
+    assert [c.ref.id for c in pool.candidates] == ["d:0", "d:1"]
+
+
+@pytest.mark.parametrize("text, fit", [
+    ("Harriet Vance filed suit on Monday.", 1.0),
+    ("The Civic Union filed suit on Monday.", 1.0),  # who may be a body: a name, if not a person's
+    ("A lawsuit was filed on Monday.", 0.0),
+])
+def test_a_who_question_is_answered_by_a_name_of_a_person_or_a_body(text, fit):
+    from briefings.extraction.claims import entities
+
+    c = Claim(id="d:0", doc_id="d", seq=0, text=text, start=0, end=len(text), entities=entities(text))
+    assert answer_fit(analyse("who is suing?"), c) == fit

@@ -13,13 +13,17 @@ from .cite import Citer
 from .compose import compose
 from .expand import enrich, expand
 from .retrieve import Pool, fill, gather, name_terms
-from .select import figure_matches, has_evidence, rank, relevance, select
+from .select import figure_matches, has_evidence, rank, relevance, select, speaker_fit
 from .weights import WEIGHTS, Weights
 
 EXAMPLE = "e.g. “troop estimates?” or “what does North Korea gain?”"
 # candidates ranked in full, by first-stage relevance; the rest cannot reach the cut-off
 # (60 and 200 gave the same evaluation figures; 60 costs less)
 RANK_POOL = 60
+# when the question asks for someone's words, the candidates their claims are sought among
+# beside those: a quote rarely repeats the question's words ("We are not writing a blank check,"
+# she said), so the speaker's own claims may stand far behind the best by the two sides
+SPEAKER_POOL = 200
 
 
 def abstain(question: str, message: str) -> Answer:
@@ -58,12 +62,12 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
     return tuple(out)
 
 
-def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS) -> dict:
-    """Reads into the pool the evidence around each candidate and its best ``RANK_POOL``
-    candidates' claims; returns their documents, by id."""
+def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS, keep: int = RANK_POOL) -> dict:
+    """Reads into the pool the evidence around each candidate and its best ``keep``
+    candidates' claims (in first-stage order); returns their documents, by id."""
     first = {id(c): relevance(c, w) for c in pool.candidates}  # the first stage's score, once
     enrich(store, pool, qvec, lambda c: first[id(c)], w)
-    fill(store, pool, RANK_POOL, lambda c: first[id(c)])
+    fill(store, pool, keep, lambda c: first[id(c)])
     expand(store, pool, lambda c: first[id(c)], w)
     return store.documents_by_id({c.claim.doc_id for c in pool.candidates})
 
@@ -76,6 +80,25 @@ def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, di
     if who:
         q = pool.question = replace(q, speaker=who, role=None)
     return q, authors
+
+
+def keep_best(pool: Pool, q: Question, authors: dict[str, str], keep: int = RANK_POOL) -> None:
+    """Of the candidates (in first-stage order), the best ``keep`` and, beyond them, the claims
+    of the speaker the question names: theirs whatever words they use."""
+    pool.candidates = [c for i, c in enumerate(pool.candidates)
+                       if i < keep or speaker_fit(q, c.claim, authors.get(c.claim.doc_id))]
+
+
+def evidence(store: ClaimStore, q: Question, pool: Pool, qvec, w: Weights = WEIGHTS
+             ) -> tuple[Question, dict, dict[str, str]]:
+    """The evidence the ranking reads: the question with a described speaker named, the
+    candidates' documents by id, and the opinion pieces' writers by document id."""
+    wide = bool(q.speaker or q.role)
+    docs = read_evidence(store, pool, qvec, w, keep=SPEAKER_POOL if wide else RANK_POOL)
+    q, authors = described_speaker(q, pool, docs)
+    if wide:
+        keep_best(pool, q, authors)
+    return q, docs, authors
 
 
 def answer_question(store: ClaimStore, embedder: Embedder | None, question: str, *, w: Weights = WEIGHTS,
@@ -101,8 +124,7 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
             return abstain(question, f"{where[0].upper()}{where[1:]} say nothing about {', '.join(pool.unknown_names)}. "
                                      "I won't guess.")
         return abstain(question, f"Nothing in {where} answers this closely enough. I won't guess.")
-    docs = read_evidence(store, pool, qvec, w)
-    q, authors = described_speaker(q, pool, docs)
+    q, docs, authors = evidence(store, q, pool, qvec, w)
     match = None
     if q.kind == "quantity":
         with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]

@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from ..extraction.attribution import looks_like_person
+from ..extraction.attribution import looks_like_name
 from ..extraction.claims import clock_time
 from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from ..text import terms
@@ -123,8 +123,8 @@ def answer_fit(question: Question, claim: Claim, published: date | None = None, 
         return 1.0 if names_place(claim.text) else 0.0
     if kind == "reason":
         return 1.0 if _CAUSE.search(claim.text) else 0.0
-    if kind == "person":
-        named = any(looks_like_person(e) for e in claim.entities)
+    if kind == "person":  # who: a person or a body, by name, or a speaker
+        named = any(looks_like_name(e) for e in claim.entities)
         return 1.0 if named or claim.attributed_to else 0.0
     if kind == "statement":  # someone's words (whose words is ``speaker_fit``)
         return 1.0 if claim.attributed_to else 0.0
