@@ -65,9 +65,21 @@ def stem(word: str) -> str:
     return word if word[0].isdigit() else _stemmer().stemWord(word)
 
 
+def _title_words() -> dict[str, str]:
+    """Abbreviated titles as the words they stand for ("gov" -> "governor", "sen" -> "senator"),
+    from the extractor's table of titles; "Sec." is left out (it is also the SEC)."""
+    from .extraction.language import TITLES
+
+    return {k.rstrip("."): v for k, v in TITLES.items() if k.endswith(".") and v and k != "sec."}
+
+
+TITLE_WORDS = _title_words()
+
+
 def terms(text: str) -> list[str]:
-    """Index terms of a text: stems of its tokens that are not stop words, in order."""
-    return [stem(t) for t in tokens(text) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+    """Index terms of a text: stems of its tokens that are not stop words, in order, an
+    abbreviated title indexed as its word ("Gov. Jane Doe" is found by "governor")."""
+    return [stem(TITLE_WORDS.get(t, t)) for t in tokens(text) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
 
 
 def term_string(text: str) -> str:

@@ -19,3 +19,10 @@ def test_terms_stem_and_drop_stop_words():
 def test_articles_and_questions_meet_on_the_same_terms():
     assert set(terms("how many soldiers were estimated")) <= set(terms("Ukraine estimated 12,000 soldiers"))
     assert term_string("The Dali struck the pier") == "dali struck pier"
+
+
+def test_an_abbreviated_title_is_indexed_as_the_word_it_stands_for():
+    assert terms("Gov. Ellen Marchetti declared an emergency.")[:1] == terms("the governor")
+    assert terms("Sen. Dale Pruzinski") == terms("senator Dale Pruzinski")
+    assert terms("Dr. Lena Sorokin")[0] == terms("doctor")[0]
+    assert terms("the SEC said")[0] == "sec"  # not a secretary

@@ -21,7 +21,8 @@ def _extractor_version() -> int:
 
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")):
+    # the extractor, and the text analysis that makes a claim's index terms
+    for path in sorted(here.glob("*.py")) + [here.parent / "text.py", here.parent / "indexing.py"]:
         digest.update(path.read_bytes())
     return int(digest.hexdigest()[:12], 16)
 
