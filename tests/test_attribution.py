@@ -36,6 +36,15 @@ def speakers(*sentences):
     ("The sponsor, Rep. Janet Kowalczyk, has said “nearly 200,000 children.”", "Janet Kowalczyk"),
     ("The broker in this case, Sunhaven Chemical Trading, says it never opened the drums.", "Sunhaven Chemical Trading"),
     ("A watchdog group, the Open Streets Alliance, says it counted 40 crashes.", "Open Streets Alliance"),
+    # judging another is reporting too; "called" is when a quotation follows
+    ("Rep. Tom Reyes blamed the utility for the outage.", "Tom Reyes"),
+    ("Mara Quell, who chairs the tenants' group, called the offer “an insult to every family.”", "Mara Quell"),
+    ("Its lawyer accused the county of hiding the figures.", "Its lawyer"),
+    ("Holm disputed the figure, saying it was lower.", "Holm"),
+    # a role after several capitalised words; a body's name joined by "and" or "of" stays whole
+    ("Green Valley Party leader Ola Brenn said the vote was lost.", "Ola Brenn"),
+    ("The Centers for Disease Control and Prevention counted 27 cases.", "Centers for Disease Control and Prevention"),
+    ("SEN. JANE ROE (D-MINN.): We will not vote for it.", "Jane Roe"),  # a transcript label with a party
 ])
 def test_one_sentence(sentence, who):
     assert speakers(sentence)[0][0] == who
@@ -52,6 +61,7 @@ def test_one_sentence(sentence, who):
     # a subject never ends in an article or a conjunction, nor is "I'm not going to say" anyone's
     "Come in and tell us about it.",
     "I'm not going to say anything else about the deal today.",
+    "The driver called the police at 3 a.m. and waited.",
 ])
 def test_no_speaker(sentence):
     assert speakers(sentence) == [None]

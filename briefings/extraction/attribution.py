@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from .language import (GENDERED_TITLES, INVERTIBLE_VERBS, ORGANISATION_HEADS, PERSONAL_PRONOUNS, REPORTING_VERBS,
                        TITLE_MODIFIERS, TITLES, role_gender)
 
-_VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+# "called" reports speech when a quotation follows it: "Haskett called the suit “a temper tantrum”"
+_VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|call(?:ed|s)(?=\s[^.“”\"]{0,60}[“\"])"
 _INV = "|".join(sorted(INVERTIBLE_VERBS, key=len, reverse=True))
 _TOKEN = r"(?:[A-Z][\w’'&.-]*[\w.]|[A-Z])"  # a capitalised word: Jane, O’Brien, U.S., AT&T, McDonald
 _JOIN = r"(?:of|for|the|and|de|del|da|van|von|der|bin|al|la|le)"
@@ -44,11 +45,12 @@ INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>{_TH
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
 SUBJECT = re.compile(
     rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP}"
-    rf"|(?:[A-Z][\w’'.-]*\s+)?(?:[a-z][\w-]*\s+){{1,3}}{NAME})"
+    rf"|(?:[A-Z][\w’'.-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{1,3}}{NAME})"
     rf"(?P<appos>,\s[^,“”\"]{{2,90}},)?{_AUX}\s+(?P<verb>{_VERB})\b"
 )
 ESTIMATION = re.compile(rf"\b(?:[Bb]y|[Ii]n)\s+(?P<who>{NAME})[’']s?\s+(?:estimation|estimate|estimates|assessment|count|tally|view|account)\b")
-LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'.-]+(?:\s+[A-Z][A-Z’'.-]+){0,3})(?:,\s*[A-Z][A-Z ]+)?:\s")
+# "SEN. JANE ROE (D-MINN.): …": a party and state after the name are no part of it
+LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'.-]+(?:\s+[A-Z][A-Z’'.-]+){0,3})(?:,\s*[A-Z][A-Z ]+)?(?:\s*\([^()]{1,24}\))?:\s")
 # a live update's entry: "3:15 p.m. — Riverline: “We accept the findings”" (a name, a colon, a quotation)
 LIVE_LABEL = re.compile(rf"^(?:\d{{1,2}}(?::\d\d)?\s*(?:[ap]\.m\.)?\s*[—–-]\s*)?(?P<label>{NAME}):\s*[“\"]")
 # "Jane Roe, the union's president," / "Jane Roe, president of the union," -> role "president"
@@ -184,7 +186,8 @@ def mentions(sentence: str) -> list[Mention]:
         if named:  # "Its spokeswoman, Priya Natarajan, said": the name the description introduces
             found.append(Mention(named, "said", m.start("verb"), m.start("who"), head))
             continue
-        role = re.match(rf"(?:[A-Z][\w’'.-]*\s+)?(?P<role>(?:[a-z][\w-]*\s+){{1,3}})(?P<name>{NAME})$", who)
+        role = re.match(rf"(?:[A-Z][\w’'.-]*\s+){{0,3}}(?P<role>(?:(?!(?:of|for|and)\s)[a-z][\w-]*\s+){{1,3}})"
+                        rf"(?P<name>{NAME})$", who)
         if role:  # "Russian leader Vladimir Putin": the person, introduced by a role
             found.append(Mention(role.group("name"), "said", m.start("verb"), m.start("who"),
                                  role.group("role").split()[-1]))

@@ -15,7 +15,8 @@ declared declares promised promises pledged pledges vowed vows urged urges proje
 forecast forecasts calculated calculates counted counts tallied described describes posted tweeted alleged alleges
 mentioned mentions revealed reveals disclosed discloses conceded concedes remarked remarks agreed agrees
 countered counters complained complains charged charges acknowledged informed informs briefed assessed assesses
-judged judges figured figures reckoned reckons put puts
+judged judges figured figures reckoned reckons put puts accused accuses blamed blames criticized criticised
+criticizes criticises disputed disputes
 """.split())
 
 # verbs that may follow a quotation with the speaker after them: “…,” said Jane Roe
