@@ -65,21 +65,27 @@ def stem(word: str) -> str:
     return word if word[0].isdigit() else _stemmer().stemWord(word)
 
 
-def _title_words() -> dict[str, str]:
-    """Abbreviated titles as the words they stand for ("gov" -> "governor", "sen" -> "senator"),
-    from the extractor's table of titles; "Sec." is left out (it is also the SEC)."""
-    from .extraction.language import TITLES
+def _spelled_out() -> dict[str, tuple[str, ...]]:
+    """Abbreviations as the words they stand for, from the extractor's tables of the language:
+    titles ("gov" -> governor; not "sec", which is also the SEC), business titles ("ceo" ->
+    chief executive) and months ("oct" -> october)."""
+    from .extraction.language import MONTH_ABBREVIATIONS, MONTHS, TITLE_ABBREVIATIONS, TITLES
 
-    return {k.rstrip("."): v for k, v in TITLES.items() if k.endswith(".") and v and k != "sec."}
+    out = {k.rstrip("."): (v,) for k, v in TITLES.items() if k.endswith(".") and v and k != "sec."}
+    out.update({k: tuple(v.split()) for k, v in TITLE_ABBREVIATIONS.items()})
+    out.update({m: (next(full for full in MONTHS if full.startswith(m[:3])),) for m in MONTH_ABBREVIATIONS})
+    return out
 
 
-TITLE_WORDS = _title_words()
+SPELLED_OUT = _spelled_out()
 
 
 def terms(text: str) -> list[str]:
     """Index terms of a text: stems of its tokens that are not stop words, in order, an
-    abbreviated title indexed as its word ("Gov. Jane Doe" is found by "governor")."""
-    return [stem(TITLE_WORDS.get(t, t)) for t in tokens(text) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+    abbreviation indexed as the words it stands for ("Gov. Jane Doe" is found by "governor",
+    "Oct. 3" by "october", "the CEO" by "chief executive")."""
+    return [stem(w) for t in tokens(text) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())
+            for w in SPELLED_OUT.get(t, (t,))]
 
 
 def term_string(text: str) -> str:

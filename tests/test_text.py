@@ -26,3 +26,9 @@ def test_an_abbreviated_title_is_indexed_as_the_word_it_stands_for():
     assert terms("Sen. Dale Pruzinski") == terms("senator Dale Pruzinski")
     assert terms("Dr. Lena Sorokin")[0] == terms("doctor")[0]
     assert terms("the SEC said")[0] == "sec"  # not a secretary
+
+
+def test_a_month_or_a_business_title_abbreviated_is_indexed_as_its_words():
+    assert terms("on Oct. 3") == terms("on October 3")
+    assert terms("Sept. 30") == terms("September 30") == terms("Sep 30")
+    assert terms("CEO Jane Roe") == terms("chief executive Jane Roe")

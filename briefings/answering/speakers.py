@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Iterable, Mapping
 
 from ..extraction.attribution import looks_like_person
+from ..extraction.language import TITLE_ABBREVIATIONS
 from ..text import STOP_WORDS, fold, stem, tokens
 from ..types import Claim
 from .analyse import Question
@@ -26,8 +27,6 @@ GAP = 3  # ... whose next word comes at most this many tokens on
 
 # English's common abbreviations of titles, which people type for what news style writes out
 # ("the ceo" is the "chief executive" of the articles): general usage, nothing of any story
-TITLE_ABBREVIATIONS = {"ceo": "chief executive", "cfo": "chief financial", "coo": "chief operating",
-                       "cto": "chief technology", "vp": "vice president"}
 _SHORT = frozenset(TITLE_ABBREVIATIONS)
 _SPELLED = {tuple(stem(t) for t in tokens(full)): short for short, full in TITLE_ABBREVIATIONS.items()}
 

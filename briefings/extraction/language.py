@@ -47,6 +47,10 @@ TITLES = {
     "lieutenant": "lieutenant", "sergeant": "sergeant", "commander": "commander", "marshal": "marshal",
     "coach": "coach", "bishop": "bishop", "archbishop": "archbishop", "dean": "dean", "provost": "provost",
 }
+# the common abbreviations of business titles, which people type for what news style writes out
+TITLE_ABBREVIATIONS = {"ceo": "chief executive", "cfo": "chief financial", "coo": "chief operating",
+                       "cto": "chief technology", "vp": "vice president"}
+
 # words that modify a title without being part of the name: "State Gov.", "former President"
 TITLE_MODIFIERS = frozenset("""
 state former acting deputy vice interim assistant associate senior junior lead chief executive general
