@@ -106,3 +106,11 @@ def test_an_adverb_before_the_verb_is_not_part_of_the_speaker():
     assert analyse("what has the mayor publicly said").role == "mayor"
     assert analyse("what did kelly say").role == "kelly"
     assert analyse("what did Ann Kelly say").speaker == "Ann Kelly"
+
+
+def test_a_figure_noun_heading_any_part_of_the_question_asks_for_figures():
+    q = analyse("final death toll? direct vs indirect")
+    assert (q.kind, q.measures, q.focus_text) == ("quantity", ("count",), "final death")
+    q = analyse("whats the vote count? who voted against")
+    assert (q.kind, q.focus_text) == ("quantity", "vote")
+    assert analyse("what happened? any updates").kind == "general"

@@ -203,11 +203,17 @@ def _analyse(text: str) -> Question:
                         role=speaker if kind_only else None)
     if _PERSON.search(text):
         return Question(text, q_terms, "person", names=names)
-    # a figure noun heading the question ("troop estimates?", "what's the shutdown costing per day?")
-    figure = _FIGURE_NOUNS.search(" ".join(re.findall(r"[\w’'$%-]+", text)[-3:]))
+    # a figure noun heading the question, or one of its parts ("troop estimates?", "what's the
+    # shutdown costing per day?", "final death toll? direct vs indirect")
+    figure, asked = None, text
+    for part in re.finditer(r"[^?]+", text):
+        figure = _FIGURE_NOUNS.search(" ".join(re.findall(r"[\w’'$%-]+", part.group(0))[-3:]))
+        if figure:
+            asked = text[:part.end()]  # what is counted is said up to there
+            break
     if figure:
         measures = _measures(text, None)
-        words = [t for t in tokens(text) if t not in STOP_WORDS and t not in terms(figure.group(0))
+        words = [t for t in tokens(asked) if t not in STOP_WORDS and t not in terms(figure.group(0))
                  and not _FIGURE_NOUNS.fullmatch(t)] if measures[0] != "money" else []
         return Question(text, q_terms, "quantity", measures, tuple(terms(" ".join(words))), " ".join(words), names)
     return Question(text, q_terms, "general", names=names)
