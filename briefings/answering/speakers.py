@@ -26,7 +26,8 @@ GAP = 3  # ... whose next word comes at most this many tokens on
 
 
 # English's common abbreviations of titles, which people type for what news style writes out
-# ("the ceo" is the "chief executive" of the articles): general usage, nothing of any story
+# ("the ceo" is the "chief executive" of the articles; the table is in extraction/language.py,
+# which index terms read too): general usage, nothing of any story
 _SHORT = frozenset(TITLE_ABBREVIATIONS)
 _SPELLED = {tuple(stem(t) for t in tokens(full)): short for short, full in TITLE_ABBREVIATIONS.items()}
 
