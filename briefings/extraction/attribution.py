@@ -282,6 +282,10 @@ class Attributor:
 
     def _meet(self, name: str) -> None:
         self.people.setdefault(name.split()[-1].lower(), name)
+        self._latest(name)
+
+    def _latest(self, name: str) -> None:
+        """``name`` becomes the likeliest referent of the next "he" or "she"."""
         if name in self.recent:
             self.recent.remove(name)
         self.recent.append(name)
@@ -348,9 +352,7 @@ class Attributor:
                 # a name shaped like a person's, as a speaker: a person for a later "he" or "she",
                 # not yet for the surname alone (it may be a place: "South Korea said")
                 self.candidates.setdefault(name.split()[-1].lower(), name)
-                if name in self.recent:
-                    self.recent.remove(name)
-                self.recent.append(name)
+                self._latest(name)
             break
         self.learn(sentence)
         if result is None and previous is not None and continues:
