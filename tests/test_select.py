@@ -114,6 +114,23 @@ def test_without_the_model_the_ranker_uses_its_own_coefficients():
     assert {n for n, _ in WEIGHTS.lexical_ranker} - {"bias"} <= set(LEXICAL_FEATURES)
 
 
+def test_the_ranker_also_weighs_products_of_two_features():
+    from dataclasses import replace
+
+    from briefings.answering.select import FEATURES, PAIRS, coefficients, with_pairs
+    x = np.zeros((2, len(FEATURES)))
+    x[0, FEATURES.index("semantic")], x[0, FEATURES.index("lexical")] = 0.5, 0.25
+    x[1, FEATURES.index("semantic")] = 0.5  # the same cosine, no word in common
+    xp = with_pairs(x)
+    col = len(FEATURES) + PAIRS.index(("semantic", "lexical"))
+    assert xp.shape == (2, len(FEATURES) + len(PAIRS)) and (xp[:, :len(FEATURES)] == x).all()
+    assert xp[0, col] == 0.125 and xp[1, col] == 0.0 and xp[0].sum() == 0.5 + 0.25 + 0.125
+    w = replace(WEIGHTS, pairs=(("semantic", "lexical", 2.0),))
+    coef, _ = coefficients(w)
+    assert coef[col] == 2.0 and sum(coef[len(FEATURES):] != 0) == 1  # pairs it does not name count 0
+    assert not coefficients(w, model=False)[0][len(FEATURES):].any()  # the lexical ranker has none
+
+
 def test_a_relevant_neighbour_in_the_same_paragraph_is_read_with_its_point():
     # a:0 and a:1 stand side by side in one paragraph; a:1 scores above join_share of the best
     r = ranked([("The bridge fell.", 0.9, "a"), ("Six workers died there.", 0.5, "a"), ("Other news.", 0.4, "b")],

@@ -186,13 +186,29 @@ LEXICAL_FEATURES = tuple(n for n in FEATURES if n not in {"semantic", "neighbour
                                                            "feedback", "window"})
 
 
+# the ranker also weighs the product of every two features: what one piece of evidence is
+# worth may depend on another (a cosine says more when the words match too, a figure more in a
+# claim close to the question). Columns after ``FEATURES``, in this order. Leave-one-set-out
+# over 38 sets: 4946 facts against 4866 with the features alone, 4902 with the products of ten.
+PAIRS = tuple((a, b) for i, a in enumerate(FEATURES) for b in FEATURES[i + 1:])
+_PAIR_COLS = np.array([[FEATURES.index(a), FEATURES.index(b)] for a, b in PAIRS], dtype=np.int64).reshape(-1, 2)
+
+
+def with_pairs(x: np.ndarray) -> np.ndarray:
+    """``x`` (one row per candidate, one column per name in ``FEATURES``) with a column more for
+    each pair in ``PAIRS``: the product of its two features."""
+    return np.hstack([x, x[:, _PAIR_COLS[:, 0]] * x[:, _PAIR_COLS[:, 1]]])
+
+
 def coefficients(w: Weights = WEIGHTS, model: bool = True) -> tuple[np.ndarray, float]:
-    """The ranker's coefficient for each name in ``FEATURES``, and its bias: the fitted fields of
-    ``w``, or without the model its ``lexical_ranker`` (features it does not name count 0)."""
+    """The ranker's coefficient for each name in ``FEATURES`` and then each pair in ``PAIRS``,
+    and its bias: the fitted fields of ``w`` and its ``pairs``, or without the model its
+    ``lexical_ranker`` (features and pairs it does not name count 0)."""
     if model:
-        return np.array([getattr(w, name) for name in FEATURES]), w.bias
+        paired = {(a, b): v for a, b, v in w.pairs}
+        return np.array([getattr(w, name) for name in FEATURES] + [paired.get(p, 0.0) for p in PAIRS]), w.bias
     own = dict(w.lexical_ranker)
-    return np.array([own.get(name, 0.0) for name in FEATURES]), own.get("bias", w.bias)
+    return np.array([own.get(name, 0.0) for name in FEATURES] + [0.0] * len(PAIRS)), own.get("bias", w.bias)
 
 
 def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, match: FigureMatch | None = None,
@@ -203,7 +219,7 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
         return []
     x = features(pool, published, match, authors)
     coef, bias = coefficients(w, model=pool.vectors)
-    logits = x @ coef + bias
+    logits = with_pairs(x) @ coef + bias
     fit_col = FEATURES.index("answer_type")
     ranked = [Ranked(c, float(z), float(x[i, fit_col])) for i, (c, z) in enumerate(zip(pool.candidates, logits))]
     ranked.sort(key=lambda r: (-r.score, r.claim.id))
