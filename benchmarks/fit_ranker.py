@@ -227,16 +227,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'all':24} {totals[0] / totals[1]:.3f} ({totals[0]}/{totals[1]}) | {totals[2] / totals[3]:.3f} "
           f"({totals[2]}/{totals[3]})")
     w = fit(rows, cols, l2=l2, pointwise=args.pointwise)
+    fitted = as_weights(WEIGHTS, names_fitted, w, lexical=model is None, pairs=pairs)
     print("\nweights fitted on every set (for briefings/answering/weights.py):")
     if model is None:
-        print("    lexical_ranker: tuple = (" + ", ".join(f'("{n}", {v:.3f})' for n, v in
-                                                    zip(list(names_fitted) + ["bias"], w)) + ")")
+        print("    lexical_ranker: tuple = (" + ", ".join(f'("{n}", {v:.3f})' for n, v in fitted.lexical_ranker) + ")")
     else:
-        for name, value in zip(list(names_fitted) + ["bias"], list(w[:len(names_fitted)]) + [w[-1]]):
-            print(f"    {name}: float = {value:.3f}")
+        for name in list(names_fitted) + ["bias"]:
+            print(f"    {name}: float = {getattr(fitted, name):.3f}")
         print("    pairs: tuple[tuple[str, str, float], ...] = (" + "".join(
-            f'\n        ("{a}", "{b}", {v:.3f}),' for (a, b), v in zip(pairs, w[len(names_fitted):-1])) + ")")
-    found, facts = recall(rows, as_weights(WEIGHTS, names_fitted, w, lexical=model is None, pairs=pairs), scorer)
+            f'\n        ("{a}", "{b}", {v:.3f}),' for a, b, v in fitted.pairs) + ")")
+    found, facts = recall(rows, fitted, scorer)
     print(f"recall with these weights on all sets (in sample): {found / facts:.3f}")
     return 0
 
