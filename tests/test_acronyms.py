@@ -33,3 +33,16 @@ def test_surface_gives_the_words_as_the_article_writes_them():
 def test_spell_out_replaces_the_acronym_everywhere_it_stands_alone():
     assert spell_out("SBF vs SBFs vs SBFX?", {"SBF": "Sam Bankman-Fried"}) == \
         "Sam Bankman-Fried vs Sam Bankman-Fried vs SBFX?"
+
+
+def test_an_acronym_may_keep_a_small_words_initial():
+    from briefings.answering.acronyms import initials, runs_within
+    texts = [term_string("The Missouri Department of Corrections said two inmates were missing."),
+             term_string("The department counted again.")]
+    # "doc" is "department correct" with the "o" of "of" (no index term) left out; so is "depart count"
+    assert runs_within("DOC", texts) == {("depart", "correct"): 1, ("depart", "count"): 1}
+    # ... which the words as written tell apart
+    assert initials("Department of Corrections") == "doc" and initials("department counted") == "dc"
+    assert runs_within("DOC", [term_string("Department Corrections 12")]) == {("depart", "correct"): 1}
+    assert runs_within("DOJ", texts) == {}
+    assert runs_within("SEC", [term_string("The Securities and Exchange Commission sued.")]) == {}  # all three are terms

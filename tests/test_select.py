@@ -222,3 +222,23 @@ def test_a_who_question_is_answered_by_a_name_of_a_person_or_a_body(text, fit):
 
     c = Claim(id="d:0", doc_id="d", seq=0, text=text, start=0, end=len(text), entities=entities(text))
     assert answer_fit(analyse("who is suing?"), c) == fit
+
+
+def test_a_name_that_stands_whole_in_a_claim_is_evidence_the_model_may_miss():
+    from briefings.answering.select import has_evidence
+    from briefings.text import term_string
+
+    def pool(question, *texts, semantic=0.2):
+        cands = [Candidate(ClaimRef(f"d:{i}", "d", i, term_string(t)), semantic=semantic) for i, t in enumerate(texts)]
+        return Pool(analyse(question), (), TermStats(9, 5.0, 0.0, {}), cands, vectors=True)
+
+    named = pool("how does this compare with East Palestine?", "Is this another East Palestine? Not quite.")
+    assert has_evidence(named)  # 0.2 is below min_semantic, above known_name_semantic
+    # "World" in one claim and "Series" in another: no claim names the World Series
+    assert not has_evidence(pool("who won the World Series?", "the World Cup", "a series of votes"))
+    assert not has_evidence(pool("how does this compare?", "Is this another East Palestine? Not quite."))
+    assert not has_evidence(pool("how does this compare with East Palestine?", "Is this another East Palestine?",
+                                 semantic=0.1))
+    assert has_evidence(pool("how does this compare?", "Is this another East Palestine?", semantic=0.3))
+    # a name of one word may be an ordinary word ("Reds" is "red")
+    assert not has_evidence(pool("Reds score last night?", "The red line was crossed."))

@@ -4,7 +4,11 @@ chief technology officer, "ECB" for the European Central Bank.
 A question's word written in capitals that no stored claim uses is looked for as the initials
 of consecutive index terms (stop words aside, as initials skip them) in the claims already
 gathered for the question; the run found most often is the spelling, and the question is
-asked again with it written out. Nothing here knows a story or a list of acronyms.
+asked again with it written out. Some acronyms keep a small word's initial ("DOC" for the
+Department of Corrections, "DOJ"): when the terms' initials are the acronym's letters with
+some inside it left out, the spelling counts only where the words as written, small ones
+included, have the acronym's initials (``initials``). Nothing here knows a story or a list of
+acronyms.
 """
 from __future__ import annotations
 
@@ -43,6 +47,38 @@ def runs(acronym: str, term_strings: Iterable[str]) -> Counter:
                 if not any(w.isdigit() for w in run):
                     found[run] += 1
     return found
+
+
+def runs_within(acronym: str, term_strings: Iterable[str]) -> Counter:
+    """How often each run of consecutive terms has as initials the acronym's letters with one or
+    more of those inside it left out (the initials of words that are not index terms: "of" in
+    "Department of Corrections" for "DOC"). At least two terms; never a number. A run found
+    here is a spelling only if its words as written have the acronym's initials (``initials``)."""
+    letters = acronym.lower()
+    n = len(letters)
+    found: Counter = Counter()
+    for text in term_strings:
+        words = text.split()
+        for i, first in enumerate(words):
+            if first[0] != letters[0]:
+                continue
+            for k in range(2, n):  # the run's length: fewer terms than letters
+                run = words[i:i + k]
+                if len(run) < k or run[-1][0] != letters[-1] or any(w.isdigit() for w in run):
+                    continue
+                if _subsequence("".join(w[0] for w in run[1:-1]), letters[1:-1]):
+                    found[tuple(run)] += 1
+    return found
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def initials(words: str) -> str:
+    """The initials of every word as written, small ones included ("Department of Corrections" -> "doc")."""
+    return "".join(w[0] for w in _WORD.findall(words)).lower()
 
 
 def surface(run: tuple[str, ...], text: str) -> str | None:

@@ -33,19 +33,31 @@ def abstain(question: str, message: str) -> Answer:
 
 def spell_acronyms(store: ClaimStore, q: Question, pool: Pool) -> dict[str, str]:
     """The question's acronyms that the store spells out, with the words it uses: the run of
-    terms with those initials found most often among the gathered claims, as one of them writes it."""
+    terms with those initials found most often among the gathered claims, as one of them writes it;
+    failing that, a run whose initials leave out letters of small words the words as written
+    have ("DOC": Department of Corrections)."""
     spelled = {}
+    texts = [c.ref.terms for c in pool.candidates]
     for acronym in acronyms.candidates(q.text, pool.stats.df):
-        found = acronyms.runs(acronym, (c.ref.terms for c in pool.candidates))
-        if not found:
-            continue
-        run, _ = max(found.items(), key=lambda kv: (kv[1], kv[0]))
-        ref = next(c.ref for c in pool.candidates if f" {' '.join(run)} " in f" {c.ref.terms} ")
-        text = store.claims_by_id([ref.id]).get(ref.id)
-        words = acronyms.surface(run, text.text) if text is not None else None
+        words = _spelling(store, pool, acronyms.runs(acronym, texts))
+        if not words:
+            words = _spelling(store, pool, acronyms.runs_within(acronym, texts),
+                              lambda w: acronyms.initials(w) == acronym.lower())
         if words:
             spelled[acronym] = words
     return spelled
+
+
+def _spelling(store: ClaimStore, pool: Pool, found, check=None, tries: int = 3) -> str | None:
+    """The words of the run found most often (of the ``tries`` most often found, the first
+    ``check`` accepts), as a claim holding it writes them."""
+    for run, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)[:tries]:
+        ref = next(c.ref for c in pool.candidates if f" {' '.join(run)} " in f" {c.ref.terms} ")
+        text = store.claims_by_id([ref.id]).get(ref.id)
+        words = acronyms.surface(run, text.text) if text is not None else None
+        if words and (check is None or check(words)):
+            return words
+    return None
 
 
 def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ class Pool:
     candidates: list[Candidate] = field(default_factory=list)
     unknown_names: tuple[str, ...] = ()
     vectors: bool = False  # the semantic side took part
+    aliases: dict[str, str] = field(default_factory=dict)  # question terms -> the spelling the store uses
 
 
 # -- lexical scoring: pure functions --------------------------------------------------------
@@ -177,7 +178,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
         df.update(extra.df)
         stats = TermStats(stats.claims, stats.avg_terms, stats.avg_context, df)
     q_terms = tuple(dict.fromkeys(alias.get(t, t) for t in question.terms))
-    pool = Pool(question, q_terms, stats, vectors=qvec is not None)
+    pool = Pool(question, q_terms, stats, vectors=qvec is not None, aliases=alias)
     pool.unknown_names = _unknown_names(question, df, alias)
 
     scope = tuple(dict.fromkeys(doc_ids)) if doc_ids is not None else None
@@ -269,6 +270,19 @@ def name_terms(name: str) -> tuple[str, ...]:
     from ..text import terms
 
     return tuple(t for t in terms(name) if not t.isdigit())
+
+
+def names_stand_whole(pool: Pool) -> bool:
+    """Whether the question writes a name of two words or more and every name it writes stands
+    whole (all its terms, in the store's spelling) in one gathered claim or its context: "East
+    Palestine", not "World" in one claim and "Series" in another. A name of one word may be an
+    ordinary word in lower case ("Reds" is "red")."""
+    names = [tuple(pool.aliases.get(t, t) for t in name_terms(n)) for n in pool.question.names]
+    names = [n for n in names if n]
+    if not names or all(len(n) < 2 for n in names):
+        return False
+    texts = [f" {c.ref.terms} {c.ref.context_terms} " for c in pool.candidates]
+    return all(any(all(f" {t} " in text for t in name) for text in texts) for name in names)
 
 
 def _unknown_names(question: Question, df: dict[str, int], alias: dict[str, str]) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question
-from .retrieve import BM25, Candidate, Pool
+from .retrieve import BM25, Candidate, Pool, names_stand_whole
 from .speakers import speaks
 from .stories import stories
 from .weights import WEIGHTS, Weights
@@ -238,16 +238,21 @@ def rank(pool: Pool, published: dict[str, date | None], w: Weights = WEIGHTS, ma
 def has_evidence(pool: Pool, w: Weights = WEIGHTS) -> bool:
     """Whether the store holds anything close enough to the question to answer it.
 
-    With the model: the closest claim's cosine must reach ``min_semantic``, and a higher
+    With the model: the closest claim's cosine must reach ``min_semantic``, a higher
     ``name_semantic`` when the question names something no article mentions (a name alone
-    is not enough: "NK" or "Washington" may be written otherwise). Without it: the best
+    is not enough: "NK" or "Washington" may be written otherwise), and a lower
+    ``known_name_semantic`` when every name it writes stands whole in a gathered claim: the
+    name is evidence the sentence model may not see ("how does this compare with East
+    Palestine?" against "Is this another East Palestine? Not quite."). Without it: the best
     claim must cover ``min_lexical_only`` of the question's known terms, and every name."""
     if not pool.candidates:
         return False
     if not pool.vectors:
         return not pool.unknown_names and max(c.lexical for c in pool.candidates) >= w.min_lexical_only
     best = max(c.semantic for c in pool.candidates)
-    return best >= (w.name_semantic if pool.unknown_names else w.min_semantic)
+    if pool.unknown_names:
+        return best >= w.name_semantic
+    return best >= (w.known_name_semantic if names_stand_whole(pool) else w.min_semantic)
 
 
 def similarities(items: list[Ranked]) -> np.ndarray:
