@@ -63,6 +63,26 @@ def test_repeated_and_pull_quote_sentences_are_dropped():
     ]
 
 
+def test_a_sentence_too_short_or_open_to_stand_alone_is_read_with_its_neighbour():
+    text = ("Title\n\n"
+            "Is this another East Palestine? Not quite. In 2023, 38 cars of a train derailed in Ohio.\n"
+            "I smelt smoke at about one. I thought somebody was burning toast, honestly. There was no alarm. Nothing.\n"
+            "We're staying. The owner said so twice on Monday night.\n"
+            "Nothing.\n"
+            "The mayor spoke at length on Monday night. Why?\n")
+    doc = from_text("a.txt", text)
+    claims = extract_claims(doc)
+    assert [c.text for c in claims] == [
+        "Is this another East Palestine? Not quite.",  # a question, with what answers it
+        "In 2023, 38 cars of a train derailed in Ohio.",
+        "I smelt smoke at about one.",
+        "I thought somebody was burning toast, honestly. There was no alarm. Nothing.",  # with the one before
+        "We're staying. The owner said so twice on Monday night.",  # opening its paragraph: with the one after
+        "The mayor spoke at length on Monday night.",  # a question left open stays out
+    ]
+    assert all(doc.text[c.start:c.end] == c.text for c in claims)  # one stretch of the article, verbatim
+
+
 def test_claims_keep_verbatim_offsets_on_every_seed():
     for path in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt")):
         doc = read_document(path)

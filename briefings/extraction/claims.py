@@ -11,6 +11,7 @@ from .attribution import Attribution, Attributor
 from .documents import RawDocument
 from .language import HEDGES, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from .quantities import find_quantities
+from .limits import MAX_CLAIM_CHARS
 from .segment import Span, normalise, paragraphs, sentences, units
 
 
@@ -82,7 +83,11 @@ def entities(sentence: str) -> tuple[str, ...]:
 
 def checkable(text: str) -> bool:
     """Statements of some length; not questions, not bare attributions."""
-    return len(text.split()) >= 5 and not text.rstrip("”\"’' ").endswith("?")
+    return len(text.split()) >= 5 and not _is_question(text)
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("”\"’' ").endswith("?")
 
 
 def sourced(quantities: tuple[Quantity, ...], speakers: list[tuple[int, str]], attr: Attribution | None
@@ -101,7 +106,9 @@ def sourced(quantities: tuple[Quantity, ...], speakers: list[tuple[int, str]], a
 
 
 def _claim_units(text: str, para: Span) -> list[Span]:
-    """The paragraph's units, with a short attribution-only sentence ("Moore said.") joined to the one before."""
+    """The paragraph's units, with a short attribution-only sentence ("Moore said.") joined to the
+    one before, and each sentence too short or too open to stand alone read with its neighbour
+    (``_with_neighbours``)."""
     merged: list[Span] = []
     for u in units(text, sentences(text, para)):
         if merged and _ATTRIBUTION_ONLY.match(u.text) and len(u.text.split()) <= 8 \
@@ -110,7 +117,41 @@ def _claim_units(text: str, para: Span) -> list[Span]:
             merged.append(Span(prev.start, u.end, text[prev.start:u.end]))
         else:
             merged.append(u)
-    return merged
+    return _with_neighbours(text, merged)
+
+
+def _join(text: str, a: Span, b: Span) -> Span:
+    return Span(a.start, b.end, text[a.start:b.end])
+
+
+def _with_neighbours(text: str, spans: list[Span]) -> list[Span]:
+    """A sentence that cannot stand alone as a claim (``checkable``) is read with its neighbour
+    in the paragraph rather than dropped: a question with the sentence after it, which answers
+    it ("Is this another East Palestine? Not quite."); a short statement with the one before
+    it ("I thought somebody was burning toast. There was no alarm."), or after it when it opens
+    the paragraph. The text stays the article's own, one stretch of it."""
+    out: list[Span] = []
+    pending: Span | None = None  # waiting for the sentence after it
+    for span in spans:
+        if pending is not None and span.end - pending.start <= MAX_CLAIM_CHARS:
+            span = _join(text, pending, span)
+        elif pending is not None:
+            out.append(pending)
+        pending = None
+        if checkable(span.text):
+            out.append(span)
+        elif _is_question(span.text) or not out:
+            pending = span
+        elif span.end - out[-1].start <= MAX_CLAIM_CHARS:
+            out.append(_join(text, out.pop(), span))
+        else:
+            out.append(span)
+    if pending is not None:
+        if out and pending.end - out[-1].start <= MAX_CLAIM_CHARS and not _is_question(pending.text):
+            out.append(_join(text, out.pop(), pending))
+        else:
+            out.append(pending)
+    return out
 
 
 def extract_claims(doc: RawDocument) -> list[Claim]:
