@@ -10,8 +10,8 @@ from ..types import Claim, Quantity
 from .attribution import Attribution, Attributor
 from .documents import RawDocument
 from .language import HEDGES, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
-from .quantities import find_quantities
 from .limits import MAX_CLAIM_CHARS
+from .quantities import find_quantities
 from .segment import Span, normalise, paragraphs, sentences, units
 
 
@@ -113,8 +113,7 @@ def _claim_units(text: str, para: Span) -> list[Span]:
     for u in units(text, sentences(text, para)):
         if merged and _ATTRIBUTION_ONLY.match(u.text) and len(u.text.split()) <= 8 \
                 and merged[-1].text.rstrip().endswith(("”", '"', "’", "'")):
-            prev = merged.pop()
-            merged.append(Span(prev.start, u.end, text[prev.start:u.end]))
+            merged.append(_join(text, merged.pop(), u))
         else:
             merged.append(u)
     return _with_neighbours(text, merged)
