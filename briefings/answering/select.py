@@ -252,6 +252,8 @@ def has_evidence(pool: Pool, w: Weights = WEIGHTS) -> bool:
     best = max(c.semantic for c in pool.candidates)
     if pool.unknown_names:
         return best >= w.name_semantic
+    if best >= w.min_semantic and best >= w.known_name_semantic:
+        return True  # whatever the names: no need to look for them
     return best >= (w.known_name_semantic if names_stand_whole(pool) else w.min_semantic)
 
 

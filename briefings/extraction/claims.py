@@ -12,7 +12,7 @@ from .documents import RawDocument
 from .language import HEDGES, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from .limits import MAX_CLAIM_CHARS
 from .quantities import find_quantities
-from .segment import Span, normalise, paragraphs, sentences, units
+from .segment import Span, join, normalise, paragraphs, sentences, units
 
 
 def _extractor_version() -> int:
@@ -113,14 +113,10 @@ def _claim_units(text: str, para: Span) -> list[Span]:
     for u in units(text, sentences(text, para)):
         if merged and _ATTRIBUTION_ONLY.match(u.text) and len(u.text.split()) <= 8 \
                 and merged[-1].text.rstrip().endswith(("”", '"', "’", "'")):
-            merged.append(_join(text, merged.pop(), u))
+            merged.append(join(text, merged.pop(), u))
         else:
             merged.append(u)
     return _with_neighbours(text, merged)
-
-
-def _join(text: str, a: Span, b: Span) -> Span:
-    return Span(a.start, b.end, text[a.start:b.end])
 
 
 def _with_neighbours(text: str, spans: list[Span]) -> list[Span]:
@@ -133,7 +129,7 @@ def _with_neighbours(text: str, spans: list[Span]) -> list[Span]:
     pending: Span | None = None  # waiting for the sentence after it
     for span in spans:
         if pending is not None and span.end - pending.start <= MAX_CLAIM_CHARS:
-            span = _join(text, pending, span)
+            span = join(text, pending, span)
         elif pending is not None:
             out.append(pending)
         pending = None
@@ -142,14 +138,11 @@ def _with_neighbours(text: str, spans: list[Span]) -> list[Span]:
         elif _is_question(span.text) or not out:
             pending = span
         elif span.end - out[-1].start <= MAX_CLAIM_CHARS:
-            out.append(_join(text, out.pop(), span))
+            out.append(join(text, out.pop(), span))
         else:
             out.append(span)
-    if pending is not None:
-        if out and pending.end - out[-1].start <= MAX_CLAIM_CHARS and not _is_question(pending.text):
-            out.append(_join(text, out.pop(), pending))
-        else:
-            out.append(pending)
+    if pending is not None:  # a question nothing follows, or a paragraph of short sentences only
+        out.append(pending)
     return out
 
 

@@ -199,6 +199,11 @@ def _quote_depth(text: str, depth: int) -> int:
     return depth
 
 
+def join(text: str, a: Span, b: Span) -> Span:
+    """One span from the start of ``a`` to the end of ``b``, with the text between as written."""
+    return Span(a.start, b.end, text[a.start:b.end])
+
+
 def units(text: str, spans: list[Span]) -> list[Span]:
     """Sentences of one paragraph, with a quotation that runs over several sentences kept as one unit."""
     out: list[Span] = []
@@ -206,8 +211,7 @@ def units(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         open_quote = depth and out and run < MAX_QUOTE_SENTENCES
         if open_quote and span.end - out[-1].start <= MAX_CLAIM_CHARS:
-            prev = out.pop()
-            out.append(Span(prev.start, span.end, text[prev.start:span.end]))
+            out.append(join(text, out.pop(), span))
             run += 1
         else:
             out.append(span)
