@@ -69,7 +69,8 @@ def test_a_sentence_too_short_or_open_to_stand_alone_is_read_with_its_neighbour(
             "I smelt smoke at about one. I thought somebody was burning toast, honestly. There was no alarm. Nothing.\n"
             "We're staying. The owner said so twice on Monday night.\n"
             "Nothing.\n"
-            "The mayor spoke at length on Monday night. Why?\n")
+            "The mayor spoke at length on Monday night. Why?\n"
+            "Who will be held responsible? Who gives the orders? This is a dangerous game for everyone. Why?\n")
     doc = from_text("a.txt", text)
     claims = extract_claims(doc)
     assert [c.text for c in claims] == [
@@ -79,6 +80,7 @@ def test_a_sentence_too_short_or_open_to_stand_alone_is_read_with_its_neighbour(
         "I thought somebody was burning toast, honestly. There was no alarm. Nothing.",  # with the one before
         "We're staying. The owner said so twice on Monday night.",  # opening its paragraph: with the one after
         "The mayor spoke at length on Monday night.",  # a question left open stays out
+        "This is a dangerous game for everyone.",  # questions in a row ask: they join nothing
     ]
     assert all(doc.text[c.start:c.end] == c.text for c in claims)  # one stretch of the article, verbatim
 

@@ -124,16 +124,23 @@ def _with_neighbours(text: str, spans: list[Span]) -> list[Span]:
     in the paragraph rather than dropped: a question with the sentence after it, which answers
     it ("Is this another East Palestine? Not quite."); a short statement with the one before
     it ("I thought somebody was burning toast. There was no alarm."), or after it when it opens
-    the paragraph. The text stays the article's own, one stretch of it."""
+    the paragraph. Questions in a row ask rather than answer ("Who will be held responsible?
+    Who gives the orders?"): none of them is joined, and the statement after them stands alone.
+    The text stays the article's own, one stretch of it."""
     out: list[Span] = []
     pending: Span | None = None  # waiting for the sentence after it
+    asking = False  # the sentence before was a question in a row of them
     for span in spans:
+        if _is_question(span.text) and (asking or pending is not None and _is_question(pending.text)):
+            pending, asking = None, True
+            continue
+        after_questions, asking = asking, False
         if pending is not None and span.end - pending.start <= MAX_CLAIM_CHARS:
             span = join(text, pending, span)
         elif pending is not None:
             out.append(pending)
         pending = None
-        if checkable(span.text):
+        if checkable(span.text) or after_questions:
             out.append(span)
         elif _is_question(span.text) or not out:
             pending = span
