@@ -58,6 +58,15 @@ def test_a_figure_from_an_earlier_event_is_historical():
     assert answer_fit(analyse("death toll?"), past, date(2024, 3, 27)) == 0.2
 
 
+def test_a_number_that_names_something_is_no_year():
+    today = date(2026, 2, 17)
+    assert not historical(claim("Ray Kowalczyk, Local 1847 president: “I've got 400 people in here.”"), today)
+    assert not historical(claim("Flight 1549 landed on the river with 155 aboard."), today)
+    assert historical(claim("In 1847 the mill employed 400 people."), today)
+    assert historical(claim("Summer 2019 brought 400 people to the square."), today)
+    assert historical(claim("The toll in March 2019 was 400 people."), today)
+
+
 def test_figures_match_what_is_asked_by_shared_terms_or_the_model():
     q = analyse("how many dockers are out?")
     c = claim("Roughly 1,400 dockworkers and 12 cranes stopped.")

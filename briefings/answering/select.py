@@ -17,6 +17,7 @@ import numpy as np
 from ..extraction.attribution import looks_like_name
 from ..extraction.claims import clock_time
 from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from ..extraction.quantities import _is_identifier as is_identifier
 from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question
@@ -57,11 +58,18 @@ class Ranked:
 HISTORY_YEARS = 3  # a year this much older than the article is another event's (a comparison)
 
 
+_SEASON = re.compile(r"(?:spring|summer|fall|autumn|winter)\s+$", re.I)
+
+
 def historical(claim: Claim, published: date | None) -> bool:
-    """The claim dates itself to a year well before its article: a comparison, not today's news."""
+    """The claim dates itself to a year well before its article: a comparison, not today's news.
+    A number that names something ("Local 1847", "Flight 1549") is no year; "Summer 2019" is."""
     if published is None:
         return False
-    return any(int(y) <= published.year - HISTORY_YEARS for y in _YEAR.findall(claim.text))
+    text = claim.text
+    return any(int(m.group(1)) <= published.year - HISTORY_YEARS
+               and (not is_identifier(text, m.start()) or _SEASON.search(text[:m.start()]))
+               for m in _YEAR.finditer(text))
 
 
 def figures(question: Question, claim: Claim) -> list[Quantity]:
