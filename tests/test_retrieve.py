@@ -82,3 +82,24 @@ def test_neighbours_are_found_by_document_and_position_among_documents_read_whol
         [-1, -1, -1, -1],  # c:2: its document was not read
     ]
     assert neighbours([], (-1, 1)).shape == (0, 2)
+
+
+def test_a_claim_the_capped_search_left_out_is_still_scored_when_its_document_is_read(empty_store, tmp_path):
+    """The full-text search returns at most ``lexical_limit`` claims, newest first; a claim it
+    left out that holds the question's terms is no less a match when its document is read whole."""
+    from dataclasses import replace
+
+    from briefings.answering.analyse import analyse
+    from briefings.answering.retrieve import gather
+    from briefings.ingest import ingest_paths
+
+    article = tmp_path / "ferry.txt"
+    article.write_text("Ferry service resumes on the lake\n\n"
+                       "The ferry carried 300 passengers across the lake on Monday morning.\n\n"
+                       "Officials said the ferry would run twice a day until the bridge reopens.\n\n"
+                       "Harbour staff cleared the ferry ramp of ice before the first crossing.\n", encoding="utf-8")
+    assert ingest_paths(empty_store, [str(article)], embedder=None).results[0].status == "added"
+    w = replace(WEIGHTS, lexical_limit=1)
+    pool = gather(empty_store, analyse("how often does the ferry run?"), None, w=w)
+    holding = [c for c in pool.candidates if "ferri" in c.ref.terms.split()]
+    assert len(holding) >= 3 and all(c.lexical > 0 for c in holding)

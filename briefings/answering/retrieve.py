@@ -197,8 +197,10 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     docs = [d for d, _ in sorted(best_doc.items(), key=lambda kv: -kv[1])[:w.documents]]
     if qvec is not None:
         docs += [h.doc_id for h in store.nearest_documents(qvec, w.documents, since=since, within=scope)]
-    # when every known term was matched on, a claim the search did not return has none of them
-    complete = not all_terms and set(any_terms) == {t for t, _ in bm25.known}
+    # when every known term was matched on and the search returned all it found, a claim it did
+    # not return has none of them
+    complete = (not all_terms and set(any_terms) == {t for t, _ in bm25.known}
+                and len(hits) < w.lexical_limit)
     for ref in store.refs_of(list(dict.fromkeys(docs)), with_vectors=qvec is not None):
         c = by_id.get(ref.id)
         if c is None:
