@@ -18,6 +18,7 @@ def speakers(*sentences):
     ("According to U.S. and South Korean intelligence, millions of shells have been shipped.",
      "U.S. and South Korean intelligence"),
     ("Millions of shells were shipped, according to officials in Seoul.", "officials in Seoul"),
+    ("Officials in Seoul said the shells were shipped in May.", "Officials in Seoul"),
     ("The bridge carried 30,000 vehicles a day, officials said.", "officials"),
     ("A spokesperson for the port said operations would resume.", "A spokesperson for the port"),
     ("By Kyiv's estimate, 11,000 soldiers were killed.", "Kyiv"),
@@ -62,6 +63,10 @@ def test_one_sentence(sentence, who):
     "Come in and tell us about it.",
     "I'm not going to say anything else about the deal today.",
     "The driver called the police at 3 a.m. and waited.",
+    # a phrase of place is no role, a pronoun and its verb no name, "is now expected" no statement
+    "Veltheim, based in Hanover, Germany, announced the closure on Feb. 3.",
+    "6:55 a.m. — We're following reports that workers have stopped production.",
+    "The transfer will speed up, and final production at Calder Falls is now expected on July 31.",
 ])
 def test_no_speaker(sentence):
     assert speakers(sentence) == [None]

@@ -17,7 +17,7 @@ import numpy as np
 from ..extraction.attribution import looks_like_name
 from ..extraction.claims import clock_time
 from ..extraction.language import CAUSAL, MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
-from ..extraction.quantities import _is_identifier as is_identifier
+from ..extraction.quantities import is_identifier
 from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question

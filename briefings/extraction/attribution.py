@@ -65,7 +65,8 @@ _NOT_SUBJECT = {
 _BE = ("is", "are", "was", "were", "be", "been", "being")
 _AUXILIARIES = {*_BE, "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "may", "might",
                 "must", "should", "shall"}
-_PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+[a-z]+ly)?\s+$")  # before a verb: "is expected", "was told"
+# before a verb: "is expected", "was told", "is now expected", "was later told"
+_PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+(?:[a-z]+ly|now|still|also|later|then|again|already|once))*\s+$")
 # nor does it begin with a preposition: "In her remarks, …"
 _PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
                  "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
@@ -175,6 +176,8 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES or first in _PREPOSITIONS:
             continue  # a clause, not a speaker: "She repeated her campaign (pledges)", "…, is (expected)"
+        if len(words) > 1 and re.split(r"[’']", first)[0] in _NOT_SUBJECT | set(PERSONAL_PRONOUNS) and re.search(r"[’']", first):
+            continue  # a pronoun and its verb: "We're following (reports)", "They'd seen (reports)"
         if _PASSIVE.search(sentence[:m.start("verb")]):
             continue  # passive: "the fund is expected to", "he was told"
         if head in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) and (not who[:1].isupper() or first in ("the", "a", "an")):
@@ -188,6 +191,10 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         role = re.match(rf"(?:[A-Z][\w’'.-]*\s+){{0,3}}(?P<role>(?:(?!(?:of|for|and)\s)[a-z][\w-]*\s+){{1,3}})"
                         rf"(?P<name>{NAME})$", who)
+        if role and role.group("role").split()[-1] in _PREPOSITIONS:
+            if who[:1].islower():
+                continue  # a phrase, not a role: "(Veltheim,) based in Hanover, (Germany,) announced"
+            role = None  # "Officials in Seoul": who they are, whole
         if role:  # "Russian leader Vladimir Putin": the person, introduced by a role
             found.append(Mention(role.group("name"), "said", m.start("verb"), m.start("who"),
                                  role.group("role").split()[-1]))

@@ -87,7 +87,7 @@ def _measure(cur: str | None, pct: str | None, counted: str) -> str:
     return "count"
 
 
-def _is_identifier(sentence: str, start: int) -> bool:
+def is_identifier(sentence: str, start: int) -> bool:
     """'Interstate 895', 'Local 333', 'Flight 17': a number right after a capitalised word that is
     not a function word ("The 985-foot ship") or a month ("March 26")."""
     m = re.search(r"([A-Z][\w’'.&-]*) $", sentence[:start])
@@ -115,7 +115,7 @@ def find_quantities(sentence: str) -> tuple[Quantity, ...]:
             bare = not (m.group("cur") or m.group("suffix") or m.group("dscale") or m.group("pct"))
             if bare and re.fullmatch(r"(?:1[6-9]|20|21)\d\d", digits) and not re.match(r"\s+[a-z]+s\b", after):
                 continue  # a year
-            if bare and _is_identifier(sentence, start):
+            if bare and is_identifier(sentence, start):
                 continue
             value = float(digits.replace(",", ""))
             scale = (m.group("suffix") or m.group("dscale") or "").lower()
