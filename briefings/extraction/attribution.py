@@ -176,7 +176,8 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         if (first in PERSONAL_PRONOUNS and len(who.split()) > 1) or head in _AUXILIARIES or first in _PREPOSITIONS:
             continue  # a clause, not a speaker: "She repeated her campaign (pledges)", "…, is (expected)"
-        if len(words) > 1 and re.split(r"[’']", first)[0] in _NOT_SUBJECT | set(PERSONAL_PRONOUNS) and re.search(r"[’']", first):
+        contracted = re.match(r"([^’']*)[’']", first)  # "we're": "we"
+        if len(words) > 1 and contracted and contracted.group(1) in _NOT_SUBJECT | set(PERSONAL_PRONOUNS):
             continue  # a pronoun and its verb: "We're following (reports)", "They'd seen (reports)"
         if _PASSIVE.search(sentence[:m.start("verb")]):
             continue  # passive: "the fund is expected to", "he was told"
