@@ -40,3 +40,22 @@ def test_fit_gives_calibrated_probabilities_that_keep_the_listwise_order():
     p = 1 / (1 + np.exp(-(x @ w[:2] + w[2])))
     assert w[0] > 1.0 and abs(w[1]) < 0.5
     assert abs(p.mean() - 0.2) < 0.01  # calibrated: as many relevant, on average, as there are (2 of 10)
+
+
+def test_conditional_logit_over_stacked_lists_meets_the_per_list_optimum():
+    # lists of different lengths: at the weights returned, the gradient summed list by list
+    # (softmax within each list) is zero
+    rng = np.random.default_rng(1)
+    lists = []
+    for n in (1, 3, 7, 2, 12, 5):
+        x = rng.normal(size=(n, 3))
+        t = rng.random(n)
+        lists.append((x, t / t.sum()))
+    l2 = 0.5
+    w = conditional_logit(lists, l2=l2)
+    grad = l2 * w
+    for x, t in lists:
+        z = x @ w
+        p = np.exp(z - z.max())
+        grad += x.T @ (p / p.sum() - t)
+    assert np.abs(grad).max() < 1e-6
