@@ -62,8 +62,9 @@ def conditional_logit(lists: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.
     # one matrix product per Newton step instead of one per list
     x = np.vstack([xi for xi, _ in lists])
     t = np.concatenate([ti for _, ti in lists])
-    starts = np.cumsum([0] + [len(xi) for xi, _ in lists[:-1]])
-    which = np.repeat(np.arange(len(lists)), [len(xi) for xi, _ in lists])
+    sizes = [len(xi) for xi, _ in lists]
+    starts = np.cumsum([0] + sizes[:-1])
+    which = np.repeat(np.arange(len(lists)), sizes)
 
     def loss_grad_hess(w):
         z = x @ w
@@ -73,8 +74,9 @@ def conditional_logit(lists: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.
         p = e / total[which]
         loss = 0.5 * l2 * w @ w - t @ (z - np.log(total)[which])
         grad = l2 * w + x.T @ (p - t)
-        mean = np.add.reduceat(x * p[:, None], starts)  # each list's expected row
-        hess = l2 * np.eye(dim) + (x * p[:, None]).T @ x - mean.T @ mean
+        xp = x * p[:, None]
+        mean = np.add.reduceat(xp, starts)  # each list's expected row
+        hess = l2 * np.eye(dim) + xp.T @ x - mean.T @ mean
         return loss, grad, hess
 
     loss, grad, hess = loss_grad_hess(w)
