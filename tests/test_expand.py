@@ -5,10 +5,35 @@ import numpy as np
 import pytest
 
 from briefings.answering.analyse import analyse
-from briefings.answering.expand import enrich, expand, expansion_terms, feedback_claims, feedback_vector, unit
+from briefings.answering.expand import (centred_cosines, enrich, expand, expansion_terms, feedback_claims,
+                                        feedback_vector, unit)
 from briefings.answering.retrieve import BM25, Candidate, Pool, idf
 from briefings.answering.weights import WEIGHTS
 from briefings.store.port import ClaimRef, TermStats
+
+
+def test_centred_cosines_take_the_candidates_mean_from_question_and_claim():
+    q = unit(np.array([1.0, 1.0, 0.0]))
+    v = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])  # the last: no vector
+    out = centred_cosines(v @ q, v)
+    m = v[:3].mean(axis=0)  # the mean of the rows that have a vector
+    for i in range(3):
+        assert out[i] == pytest.approx(float(unit(q - m) @ unit(v[i] - m)))
+    assert out[3] == 0.0
+    # two claims equally close to the question, one also close to what all share: the centred
+    # cosine prefers the one that differs from the others
+    v2 = np.array([unit(np.array([1.0, 1.0, 0.0])), unit(np.array([1.0, 0.0, 1.0])), [1.0, 0.0, 0.0]])
+    q2 = unit(np.array([1.0, 0.6, 0.6]))
+    raw = v2 @ q2
+    assert raw[0] == pytest.approx(raw[1]) and raw[2] > 0.5
+    cen = centred_cosines(raw, v2)
+    assert cen[0] == pytest.approx(cen[1]) and cen[2] < 0 < cen[0]
+
+
+def test_centred_cosines_need_two_vectors():
+    assert centred_cosines(np.array([0.9]), np.array([[1.0, 0.0]])).tolist() == [0.0]
+    assert centred_cosines(np.array([0.0, 0.5]), np.array([[0.0, 0.0], [0.6, 0.8]])).tolist() == [0.0, 0.0]
+    assert centred_cosines(np.zeros(0), np.zeros((0, 2))).tolist() == []
 
 
 def test_feedback_moves_the_question_towards_the_best_claims():

@@ -119,7 +119,7 @@ def test_without_the_model_the_ranker_uses_its_own_coefficients():
     coef, bias = coefficients(w, model=True)
     assert bias == WEIGHTS.bias and coef[FEATURES.index("semantic")] == WEIGHTS.semantic
     # the lexical ranker is fitted on features that need no vectors
-    assert not {"semantic", "feedback", "blended", "window"} & set(LEXICAL_FEATURES)
+    assert not {"semantic", "feedback", "blended", "window", "centred"} & set(LEXICAL_FEATURES)
     assert {n for n, _ in WEIGHTS.lexical_ranker} - {"bias"} <= set(LEXICAL_FEATURES)
 
 

@@ -15,7 +15,12 @@ So each candidate also gets, from the pool alone:
   ``w.feedback_claims`` claims, those within ``w.feedback_floor`` of the best (pseudo-relevance
   feedback, as in Rocchio);
 - ``expansion``: BM25 over the terms those best claims use most, weighted by IDF (as in
-  RM3), as a share like ``lexical``.
+  RM3), as a share like ``lexical``;
+- ``centred`` (``centred_cosines``, over the candidates ranked in full): the cosine of the
+  question with the claim once the candidates' mean vector is taken from both. The candidates
+  are all about the question's subject, so their mean is that subject; what is left of each
+  vector is what the claim says about it (as "all-but-the-top" post-processing removes the
+  direction every vector shares).
 
 Nothing here knows a story or a kind of question.
 """
@@ -42,6 +47,27 @@ def feedback_vector(qvec: np.ndarray, best: Sequence[np.ndarray], mix: float) ->
     if not best:
         return qvec
     return unit(qvec + mix * unit(np.mean(best, axis=0)))
+
+
+def centred_cosines(semantic: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """For each row of ``vectors`` (unit vectors; a row of zeros has none), the cosine of the
+    question and the row after the mean of the rows that have a vector is taken from both, where
+    ``semantic`` holds each row's cosine with the (unit) question. Computed from those cosines,
+    as (q - m).(v - m) = q.v - q.m - v.m + m.m and q.m is the mean of the rows' q.v. 0 for a
+    row without a vector, and for all when fewer than two rows have one (no mean to take)."""
+    has = np.abs(vectors).sum(axis=1) > 0
+    out = np.zeros(len(vectors))
+    if has.sum() < 2:
+        return out
+    v = vectors[has].astype(np.float64)
+    s = semantic[has].astype(np.float64)
+    m = v.mean(axis=0)
+    mm, qm, vm = float(m @ m), float(s.mean()), v @ m
+    q_len = math.sqrt(max(1.0 - 2.0 * qm + mm, 0.0))
+    v_len = np.sqrt(np.maximum((v * v).sum(axis=1) - 2.0 * vm + mm, 0.0))
+    denom = q_len * v_len
+    out[has] = np.where(denom > 1e-12, (s - qm - vm + mm) / np.where(denom > 1e-12, denom, 1.0), 0.0)
+    return out
 
 
 def expansion_terms(best_terms: Sequence[str], q_terms: Sequence[str], df: dict[str, int], claims: int,

@@ -21,6 +21,7 @@ from ..extraction.quantities import is_identifier
 from ..text import terms
 from ..types import Claim, Quantity
 from .analyse import Question
+from .expand import centred_cosines
 from .retrieve import BM25, Candidate, Pool, names_stand_whole
 from .speakers import speaks
 from .stories import stories
@@ -153,7 +154,7 @@ def relevance(c: Candidate, w: Weights = WEIGHTS) -> float:
 
 FEATURES = ("semantic", "lexical", "lexical_own", "neighbour", "answer_type", "speaker", "lead", "length",
             "semantic_rank", "lexical_rank", "figure", "blended", "feedback", "window", "passage", "document",
-            "expansion", "dated", "recency")
+            "expansion", "dated", "recency", "centred")
 
 
 def recency(published: dict[str, date | None], doc_ids) -> dict[str, float]:
@@ -175,6 +176,7 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     by_sem = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.semantic))}
     by_lex = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.lexical))}
     newest = recency(published, {c.claim.doc_id for c in cands})
+    centred = _centred(cands).tolist()
     rows = []
     for c in cands:
         claim = c.claim
@@ -184,14 +186,23 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
             c.blended, c.feedback, c.window, c.passage, c.document, c.expansion,
-            1.0 if claim.dates else 0.0, newest[claim.doc_id],
+            1.0 if claim.dates else 0.0, newest[claim.doc_id], centred[len(rows)],
         ))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
+def _centred(cands) -> np.ndarray:
+    vectors = [c.ref.vector for c in cands]
+    if not cands or all(v is None for v in vectors):
+        return np.zeros(len(cands))
+    zero = np.zeros(next(v for v in vectors if v is not None).shape[0], dtype=np.float32)
+    return centred_cosines(np.array([c.semantic for c in cands]),
+                           np.vstack([v if v is not None else zero for v in vectors]))
+
+
 # what the ranker uses without the model (the semantic features are all zero then)
 LEXICAL_FEATURES = tuple(n for n in FEATURES if n not in {"semantic", "neighbour", "semantic_rank", "blended",
-                                                           "feedback", "window"})
+                                                           "feedback", "window", "centred"})
 
 
 # the ranker also weighs the product of every two features: what one piece of evidence is
