@@ -176,9 +176,8 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
     by_sem = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.semantic))}
     by_lex = {id(c): i for i, c in enumerate(sorted(cands, key=lambda c: -c.lexical))}
     newest = recency(published, {c.claim.doc_id for c in cands})
-    centred = _centred(cands).tolist()
     rows = []
-    for c in cands:
+    for c, centred in zip(cands, _centred(cands).tolist()):
         claim = c.claim
         rows.append((
             c.semantic, c.lexical, own.share_tokens(c.ref.tokens[0], []), c.neighbour,
@@ -186,12 +185,13 @@ def features(pool: Pool, published: dict[str, date | None], match: FigureMatch |
             1.0 if claim.seq < 3 else 0.0, math.log1p(len(claim.text.split())),
             1.0 / (1 + by_sem[id(c)]), 1.0 / (1 + by_lex[id(c)]), 1.0 if claim.quantities else 0.0,
             c.blended, c.feedback, c.window, c.passage, c.document, c.expansion,
-            1.0 if claim.dates else 0.0, newest[claim.doc_id], centred[len(rows)],
+            1.0 if claim.dates else 0.0, newest[claim.doc_id], centred,
         ))
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
 def _centred(cands) -> np.ndarray:
+    """Each candidate's centred cosine (``expand.centred_cosines``); 0 for one without a vector."""
     vectors = [c.ref.vector for c in cands]
     if not cands or all(v is None for v in vectors):
         return np.zeros(len(cands))
