@@ -114,3 +114,25 @@ def test_a_figure_noun_heading_any_part_of_the_question_asks_for_figures():
     q = analyse("whats the vote count? who voted against")
     assert (q.kind, q.focus_text) == ("quantity", "vote")
     assert analyse("what happened? any updates").kind == "general"
+
+
+@pytest.mark.parametrize("question", [
+    "what's the courier columnist arguing?",
+    "that teacher's opinion piece, what was his argument?",
+    "saw some retired doc wrote an op-ed, what was his point",
+    "what does the editorial say about the mayor?",
+])
+def test_a_question_about_an_opinion_piece_asks_for_its_writers_words(question):
+    q = analyse(question)
+    assert q.kind == "statement" and q.opinion
+    assert not {"column", "columnist", "op", "ed", "opinion", "piec", "editori"} & set(q.terms)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("how high was the ash column?", "quantity"),
+    ("when did the column of trucks reach the border?", "time"),
+    ("what did the mayor say?", "statement"),
+])
+def test_a_column_that_is_no_opinion_piece_or_a_question_without_one_is_left_alone(question, kind):
+    q = analyse(question)
+    assert q.kind == kind and not q.opinion

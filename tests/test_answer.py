@@ -39,7 +39,7 @@ def test_figures_are_who_says_what_side_by_side(store, model):
 
 def test_a_statement_question_leads_with_the_speakers_own_words(store, model):
     out = ask(store, model, "what did Putin say about the North Korean troops?")
-    assert out["answered"] and out["kind"] == "statements"
+    assert out["answered"] and out["kind"] == "statements", out.get("message")
     sources = [s["attributed_to"] for s in out["sources"][:3]]
     assert "Vladimir Putin" in sources
 
@@ -123,3 +123,34 @@ def test_names_elsewhere_are_those_the_store_mentions_outside_the_channels_story
     assert names_elsewhere(two_stories, "What did Yerlikaya say in Izmir?", quake) == ()  # the quake's own
     assert names_elsewhere(two_stories, "Did Atlantis send help?", quake) == ()  # nowhere in the store
     assert names_elsewhere(two_stories, "how many died?", quake) == ()  # no names
+
+
+def test_a_question_about_the_column_is_answered_from_the_column(empty_store, model, tmp_path):
+    """The opinion piece is known by its address (an /opinion/ section), and "what's the columnist
+    arguing?" is answered with its writer's own sentences, not with the news around it."""
+    news = tmp_path / "01_report.txt"
+    news.write_text(
+        "Riverside bridge closed after inspectors find cracks\nSource: Valley Wire\n"
+        "URL: https://valleywire.example/news/2026/05/02/bridge-closed\nDate: 2026-05-02\n\n"
+        "The Riverside bridge was closed to traffic on Friday after inspectors found cracks in two of its steel girders.\n\n"
+        "City engineer Paula Grant said the repairs would take at least six weeks and cost about $4 million.\n\n"
+        "Mayor Tom Reyes said the council would meet on Monday to discuss detours for the 18,000 drivers who cross daily.\n",
+        encoding="utf-8")
+    column = tmp_path / "02_column.txt"
+    column.write_text(
+        "The bridge did not fail overnight\nSource: Valley Courier\n"
+        "URL: https://valleycourier.example/opinion/2026/05/06/bridge-did-not-fail-overnight\nDate: 2026-05-06\n"
+        "By Hal Brekke\n\n"
+        "Nobody should be surprised that the Riverside bridge is closed.\n\n"
+        "For ten years the council has cut the maintenance budget and called it prudence.\n\n"
+        "Deferred repairs are not savings; they are debts that come due with interest.\n\n"
+        "The council should publish every inspection report and fund the work it has put off.\n",
+        encoding="utf-8")
+    from briefings.ingest import ingest_paths
+
+    ingest_paths(empty_store, [str(news), str(column)], embedder=model)
+    out = ask(empty_store, model, "what is the courier columnist arguing about the bridge?")
+    assert out["answered"] and out["kind"] == "statements", out.get("message")
+    assert out["points"] and all(cited(out, p) == {"02_"} for p in out["points"])
+    text = " ".join(p["text"] for p in out["points"])
+    assert "maintenance budget" in text and "Deferred repairs" in text

@@ -52,6 +52,25 @@ def test_header_lines_opinion_and_author_line():
     assert [c.text for c in claims] == ["The strike entered its second week on Monday, officials said."]
 
 
+@pytest.mark.parametrize("url, opinion", [
+    ("https://herald.example/opinion/2026/03/03/why-the-strike-matters", True),
+    ("https://www.herald.example/news/op-ed/why", True),
+    ("https://herald.example/opinion/columns/2025/04/14/why", True),
+    ("https://www.theguardian.example/commentisfree/2026/apr/07/why", True),
+    ("https://herald.example/Editorials/why", True),
+    ("https://herald.example/news/2026/03/03/opinion-poll-shows-support", False),  # a word in the slug
+    ("https://opinion.example/news/2026/03/03/strike", False),  # the host is no section
+    ("https://herald.example/news/local/columnists-union-strikes", False),
+])
+def test_an_article_filed_in_an_opinion_section_is_an_opinion_piece(url, opinion):
+    from briefings.extraction.documents import is_opinion
+
+    text = f"Why the strike matters\nSource: The Coastal Herald\nURL: {url}\nBy Maria Jensen\n\nThe strike went on.\n"
+    doc = from_text("a.txt", text)
+    assert doc.opinion is opinion and doc.title == "Why the strike matters"
+    assert is_opinion("Opinion: Why the strike matters", None) and not is_opinion("Why the strike matters", None)
+
+
 def test_repeated_and_pull_quote_sentences_are_dropped():
     text = ("Title\n\nThe signs are growing that the port has a major manpower problem\n"
             "The signs are growing that the port has a major manpower problem and a security problem. "

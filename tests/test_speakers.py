@@ -1,7 +1,7 @@
 """Who a question means when it describes a speaker instead of naming one."""
 from briefings.answering.analyse import analyse
 from briefings.answering.select import speaker_fit
-from briefings.answering.speakers import abbreviated, holder, resolve, role_words, votes
+from briefings.answering.speakers import abbreviated, holder, opinion_writer, resolve, role_words, votes
 from briefings.types import Claim
 
 
@@ -78,3 +78,12 @@ def test_an_opinion_pieces_unattributed_sentences_are_its_authors_words():
     q = analyse("what is Nikola Stransky arguing?")
     assert speaker_fit(q, claim("The bank waited too long."), author="Nikola Stransky") == 1.0
     assert speaker_fit(q, claim("The bank waited too long.", who="Teodora Halvik"), author="Nikola Stransky") == 0.0
+
+
+def test_the_opinion_piece_asked_about_is_the_one_its_outlet_or_writer_names_else_the_only_one():
+    pieces = {"d1": ("Hal Brekke", "Oshanee County Courier"), "d2": ("Nora Lind", "Harlan Falls Ledger")}
+    assert opinion_writer(analyse("what's the courier columnist arguing?"), pieces) == "Hal Brekke"
+    assert opinion_writer(analyse("what's Lind's op-ed about?"), pieces) == "Nora Lind"
+    assert opinion_writer(analyse("what's the columnist's take?"), pieces) is None  # two: no guess
+    assert opinion_writer(analyse("what's the columnist's take?"), {"d1": pieces["d1"]}) == "Hal Brekke"
+    assert opinion_writer(analyse("what's the columnist's take?"), {}) is None

@@ -74,6 +74,7 @@ class Question:
     names: tuple[str, ...] = ()  # names written with capitals ("Homendy", "Key Bridge")
     speaker: str | None = None  # "what did X say": X
     role: str | None = None  # "what did the judge say": the description ("judge"), when it is not a name
+    opinion: bool = False  # asks what an opinion piece argues ("what's the columnist's take?")
 
     @property
     def empty(self) -> bool:
@@ -158,8 +159,25 @@ def normalise(text: str) -> str:
 
 
 def analyse(text: str) -> Question:
-    q = _analyse(normalise(text))
+    q = _about_opinion(_analyse(normalise(text)))
     return replace(q, terms=_without_cues(q.terms, q.kind))
+
+
+# the kinds of article that argue rather than report, as a question names them
+_OPINION_PIECE = re.compile(r"\b(?:columns?|columnists?|op-?eds?|opinion\s+(?:pieces?|columns?|articles?|essays?)|"
+                            r"editorials?|commentary|commentators?)\b", re.I)
+
+
+def _about_opinion(q: Question) -> Question:
+    """A question about what an opinion piece argues asks for its writer's words: the words
+    that name the piece are no topic to search for. Only a question asking for words or for
+    nothing in particular ("how high was the ash column?" asks a figure)."""
+    m = _OPINION_PIECE.search(q.text)
+    if not m or q.kind not in ("general", "statement"):
+        return q
+    genre = set(terms(m.group(0)))
+    topic = tuple(t for t in q.terms if t not in genre) or q.terms
+    return replace(q, kind="statement", opinion=True, terms=topic)
 
 
 def _analyse(text: str) -> Question:

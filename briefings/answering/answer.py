@@ -87,8 +87,14 @@ def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS, kee
 
 def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, dict[str, str]]:
     """The question with a speaker it describes by role ("the ex-CTO") named, when the articles
-    make clear who that is (``speakers``), and the writers of the opinion pieces among ``docs``."""
+    make clear who that is (``speakers``), and the writers of the opinion pieces among ``docs``.
+    A question about an opinion piece ("what's the Courier columnist arguing?") names its writer."""
     authors = {d: doc.author for d, doc in docs.items() if doc.opinion and doc.author}
+    if q.opinion:  # "what's the columnist arguing?": the writer of the opinion piece
+        writer = speakers.opinion_writer(q, {d: (a, docs[d].outlet or "") for d, a in authors.items()})
+        if writer:
+            q = pool.question = replace(q, speaker=writer, role=None)
+            return q, authors
     who = speakers.resolve(q, [c.claim for c in pool.candidates], authors, [doc.title for doc in docs.values()])
     if who:
         q = pool.question = replace(q, speaker=who, role=None)
@@ -106,7 +112,7 @@ def evidence(store: ClaimStore, q: Question, pool: Pool, qvec, w: Weights = WEIG
              ) -> tuple[Question, dict, dict[str, str]]:
     """The evidence the ranking reads: the question with a described speaker named, the
     candidates' documents by id, and the opinion pieces' writers by document id."""
-    wide = bool(q.speaker or q.role)
+    wide = bool(q.speaker or q.role or q.opinion)
     docs = read_evidence(store, pool, qvec, w, keep=SPEAKER_POOL if wide else RANK_POOL)
     q, authors = described_speaker(q, pool, docs)
     if wide:
@@ -143,7 +149,11 @@ def answer_question(store: ClaimStore, embedder: Embedder | None, question: str,
         with_figures = [c.claim for c in pool.candidates if c.claim.quantities][:w.figure_pool]
         match = figure_matches(q, with_figures, embedder.embed if embedder is not None else None, w)
     ranked = rank(pool, {d: doc.published for d, doc in docs.items()}, w, match, authors)
-    chosen = select(ranked, w, join=True)
+    own = [r for r in ranked if speaker_fit(q, r.claim, authors.get(r.claim.doc_id))] if q.opinion and q.speaker else []
+    if own:  # what an opinion piece argues: its writer's own sentences, best first, each relevant
+        chosen = select(own, replace(w, min_probability=0.0, relative_cutoff=0.0), join=True)
+    else:
+        chosen = select(ranked, w, join=True)
     citer = Citer(docs)
     composed = compose(q, chosen, docs, citer, ranked, w, match)
     return Answer(question=question, answered=True, points=tuple(composed.points), sources=tuple(citer.sources),

@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 
 from ..extraction.attribution import looks_like_person
 from ..extraction.language import TITLE_ABBREVIATIONS
-from ..text import STOP_WORDS, fold, stem, tokens
+from ..text import STOP_WORDS, fold, stem, terms, tokens
 from ..types import Claim
 from .analyse import Question
 
@@ -132,3 +132,13 @@ def resolve(question: Question, claims: list[Claim], authors: Mapping[str, str],
     if question.speaker and any(speaks(question, p) for p in people):
         return None
     return holder(described, [c.text for c in claims] + list(titles), people)
+
+
+def opinion_writer(question: Question, pieces: Mapping[str, tuple[str, str]]) -> str | None:
+    """Whose opinion piece a question asks about (``Question.opinion``): of ``pieces`` (document
+    id -> (writer, outlet)), the one whose writer or outlet the question names ("the Courier
+    columnist"), else the only writer there is; None when that leaves more than one."""
+    asked = set(question.terms)
+    named = {writer for writer, outlet in pieces.values() if asked & set(terms(f"{writer} {outlet}"))}
+    writers = named or {writer for writer, _ in pieces.values()}
+    return next(iter(writers)) if len(writers) == 1 else None

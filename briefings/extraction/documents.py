@@ -22,6 +22,21 @@ from .limits import MAX_TITLE_CHARS
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 OPINION = re.compile(r"^\s*(?:opinion|op-ed|comment|analysis|editorial)\s*[-–—:|]\s*", re.I)
+# a site files its opinion pieces under a section of their own: /opinion/, /op-ed/, /columns/,
+# /editorials/, /commentisfree/ (The Guardian's), /commentary/
+OPINION_SECTION = re.compile(r"/(?:opinions?|op-?eds?|columns?|editorials?|commentisfree|commentary)(?:/|$)", re.I)
+
+
+def is_opinion(title: str, url: str | None) -> bool:
+    """An opinion piece: its title says so ("Opinion: ..."), or its address files it in a section
+    for them."""
+    if OPINION.match(title):
+        return True
+    if not url:
+        return False
+    from urllib.parse import urlsplit
+
+    return bool(OPINION_SECTION.search(urlsplit(url.strip()).path))
 HEADER = re.compile(r"^\s*(?P<key>source|outlet|publisher|url|link|date|published|by|author)\s*:\s*(?P<value>.+)$", re.I)
 BYLINE = re.compile(r"^\s*[Bb]y\s+(?P<value>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,5})\s*$")
 DATE_LINE = re.compile(
@@ -214,8 +229,8 @@ def from_text(path: str, text: str) -> RawDocument:
             break
         pos += len(line)
         body_start = pos
-    opinion = bool(OPINION.match(title))
-    if opinion:
+    opinion = is_opinion(title, meta.get("url"))  # type: ignore[arg-type]
+    if OPINION.match(title):
         title = OPINION.sub("", title).strip()
     bio_span = None
     for m in re.finditer(r"[^\n]+", text[body_start:]):
@@ -248,10 +263,12 @@ def from_html(path: str, html: str) -> RawDocument:
     text = f"{title}\n\n{body}\n" if title and not repeated else body + "\n"
     doc = from_text(path, text)
     published = parse_date(data["date"]) if data.get("date") else doc.published
+    url = data.get("url") or doc.url
     return replace(
         doc,
         outlet=data.get("sitename") or doc.outlet,
         author=data.get("author") or doc.author,
-        url=data.get("url") or doc.url,
+        url=url,
         published=published,
+        opinion=doc.opinion or is_opinion(title, url),
     )
