@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..errors import BadInput, shown
 from .limits import MAX_TITLE_CHARS
@@ -25,18 +26,6 @@ OPINION = re.compile(r"^\s*(?:opinion|op-ed|comment|analysis|editorial)\s*[-–�
 # a site files its opinion pieces under a section of their own: /opinion/, /op-ed/, /columns/,
 # /editorials/, /commentisfree/ (The Guardian's), /commentary/
 OPINION_SECTION = re.compile(r"/(?:opinions?|op-?eds?|columns?|editorials?|commentisfree|commentary)(?:/|$)", re.I)
-
-
-def is_opinion(title: str, url: str | None) -> bool:
-    """An opinion piece: its title says so ("Opinion: ..."), or its address files it in a section
-    for them."""
-    if OPINION.match(title):
-        return True
-    if not url:
-        return False
-    from urllib.parse import urlsplit
-
-    return bool(OPINION_SECTION.search(urlsplit(url.strip()).path))
 HEADER = re.compile(r"^\s*(?P<key>source|outlet|publisher|url|link|date|published|by|author)\s*:\s*(?P<value>.+)$", re.I)
 BYLINE = re.compile(r"^\s*[Bb]y\s+(?P<value>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,5})\s*$")
 DATE_LINE = re.compile(
@@ -49,6 +38,16 @@ BIO = re.compile(
     r"(?:(?P<outlet1>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4})[’']s\s+[\w\s-]{2,40}?"
     r"|[\w\s-]{2,40}?\s(?:at|for|with|of)\s+(?P<outlet2>(?:The\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4}))\.?\s*$"
 )
+
+
+def is_opinion(title: str, url: str | None) -> bool:
+    """An opinion piece: its title says so ("Opinion: ..."), or its address files it in a section
+    for them."""
+    if OPINION.match(title):
+        return True
+    if not url:
+        return False
+    return bool(OPINION_SECTION.search(urlsplit(url.strip()).path))
 
 
 @dataclass(frozen=True)
