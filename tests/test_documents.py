@@ -205,3 +205,17 @@ def test_names_are_shown_quoted_and_web_addresses_as_they_are():
     assert shown(b"\xff.txt".decode("utf-8", "surrogateescape")) == "'\\udcff.txt'"
     assert shown("https://example.com/a?b=1") == "https://example.com/a?b=1"
     assert shown("https://example.com/a b") == "'https://example.com/a b'"
+
+
+def test_a_transcript_turn_is_its_speakers_after_a_sentence_reporting_another_source():
+    text = ("Title: Briefing\n\nThe following is a transcript of a briefing.\n\n"
+            "MARA VENN: The ministry says 40 schools are shut across the valley. "
+            "Our crews cleared six of the eleven blocked roads overnight. "
+            "We expect to reopen the rest of them by tomorrow evening.\n\nVENN: Thank you.")
+    who = [(c.text, c.attributed_to, c.attribution_how) for c in extract_claims(from_text("t.txt", text))]
+    assert who[1:] == [
+        ("MARA VENN: The ministry says 40 schools are shut across the valley.", "The ministry", "said"),
+        # "our crews" are the speaker's own side, in her voice; the turn goes on being hers
+        ("Our crews cleared six of the eleven blocked roads overnight.", "Mara Venn", "carried"),
+        ("We expect to reopen the rest of them by tomorrow evening.", "Mara Venn", "carried"),
+    ]

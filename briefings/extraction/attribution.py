@@ -23,16 +23,32 @@ from .language import (GENDERED_TITLES, INVERTIBLE_VERBS, ORGANISATION_HEADS, PE
 # "called" reports speech when a quotation follows it: "Haskett called the suit “a temper tantrum”"
 _VERB = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True)) + r"|call(?:ed|s)(?=\s[^.“”\"]{0,60}[“\"])"
 _INV = "|".join(sorted(INVERTIBLE_VERBS, key=len, reverse=True))
-_TOKEN = r"(?:[A-Z][\w’'&.-]*[\w.]|[A-Z])"  # a capitalised word: Jane, O’Brien, U.S., AT&T, McDonald
+# a subject never begins with one ("In her remarks, …"), nor has one before an article unless it
+# names a body ("a spokesperson for the port")
+_PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
+                 "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
+_PREPOSITION = "(?:" + "|".join(sorted(_PREPOSITIONS)) + ")"
+# a capitalised word: Jane, O’Brien, U.S., AT&T, McDonald, and a plural possessive before a
+# name ("the Nurses' Association")
+_TOKEN = r"(?:[A-Z][\w’'&.-]*[\w.]|[A-Z][\w&.-]*s[’'](?=[ \t]+[A-Z])|[A-Z])"
 _JOIN = r"(?:of|for|the|and|de|del|da|van|von|der|bin|al|la|le)"
-NAME = rf"{_TOKEN}(?:[ \t]+(?:{_JOIN}[ \t]+){{0,2}}{_TOKEN}){{0,6}}"
+NAME = rf"{_TOKEN}(?:[ \t]+(?:{_JOIN}[ \t]+){{0,2}}{_TOKEN}){{0,8}}"
 # between the subject and its verb: auxiliaries and adverbs ("has also said", "later told")
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_AUX = r"(?:\s+(?:has|have|had|was|were|is|are|would|will|also|later|then|earlier|once|again|previously|still|"\
-       rf"already|now|further|first|separately|[a-z]+ly|(?:on\s+)?{_WEEKDAY}))*"
-_OPENERS = r"(?:^|(?<=[,;:(—–])\s*|(?<=[”\"])\s*|\b(?:and|but|while|whereas|as|although|though|because|that)\s+)"
+# adverbs, and the auxiliaries of the perfect, that stand between a subject and its verb; never
+# part of the subject ("The unit now says", "The airline has said")
+_ADVERBS = r"(?:has|have|had|also|later|then|earlier|once|again|previously|still|already|now|further|first|" \
+           r"separately|long|since)"
+_AUX = rf"(?:\s+(?:{_ADVERBS}|was|were|is|are|would|will|[a-z]+ly|(?:on\s+)?{_WEEKDAY}))*"
+_OPENERS = r"(?:^|(?<=[,;:(—–])\s*|(?<=\s-)\s+|(?<=[”\"])\s*|\b(?:and|but|while|whereas|as|although|though|because|that)\s+)"
+# a word inside a lowercase subject: no adverb ("The unit now says"), and an article only after a
+# preposition, a participle or "and" ("a spokesperson for the port", "lawyers suing the company",
+# "the city and the hospital"), never after a noun, where it begins a clause ("a figure the city
+# has called"), nor after "and" that follows a verb ("the margin narrowed and the company")
+_ARTICLE_AFTER = rf"(?:(?:{_PREPOSITION}|near|across|around|[a-z]+ing|(?<!ed\s)(?:and|or))\s+(?:the|an?)\s+)"
+_NP_WORD = rf"{_ARTICLE_AFTER}?(?!(?:{_ADVERBS}|the|an?)\b)[a-z][a-z-]+"
 _LOWER_NP = r"(?!(?:and|but|while|whereas|as|although|though|because|that|when|if|so)\b)(?:(?:[Tt]he|[Aa]n?|[Ss]ome|[Mm]any|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]ost|[Oo]ther)\s+)?"\
-            r"(?:[A-Z][\w’'.-]*\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,3}"
+            rf"(?:[A-Z][\w’'.-]*\s+{_ARTICLE_AFTER}?)?[a-z][a-z-]+(?:\s+{_NP_WORD}){{0,3}}"
 
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>(?:[^,.;:()—–“”\"]|(?<=[A-Z])\.){2,90}?)"
                        r"(?=[,;:()—–“”\"]|(?<![A-Z])\.|\s+(?:that|which|who|in\s+a|on\s+\w+day|as\s+of)\b|$)")
@@ -42,6 +58,15 @@ _THE_ROLE = rf"the\s+{_TOKEN}\s+(?:{_ROLE})\b"  # "the Russian president"
 INVERTED = re.compile(rf"(?:[,.!?]?[”\"]|[”\"],)\s*(?:{_INV})\s+(?P<who>{_THE_ROLE}"
                       rf"|(?:the\s+|a\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{NAME}"
                       rf"|the\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}}|he|she|they)")
+# a role ("spokesman") or a body ("ministry"): a speaker in "…, said the ministry."
+_HEADS = "|".join(sorted({*(r for r in TITLES.values() if r), *ORGANISATION_HEADS}, key=len, reverse=True))
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# …, said Tomas Ruud, a spokesman for the ministry.  /  …, added the ministry.  (no quotation)
+INVERTED_PLAIN = re.compile(rf",\s*(?:{_INV})\s+(?!(?:{_WEEKDAY}|{_MONTH}|Today|Tomorrow|Yesterday)\b)"
+                            rf"(?P<who>{_THE_ROLE}|(?:the\s+|a\s+)?(?:(?!(?:{_PREPOSITION}|he|she|they|it|we|you|i)\b)[a-z][\w-]*\s+){{0,3}}?{NAME}"
+                            rf"|(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_HEADS})s?\b"
+                            rf"(?:\s+(?:of|for|at)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,2}}(?:{_HEADS}|{NAME}))?)"
+                            rf"(?=\s*(?:[,.;:!?]|$)|\s+(?:in|on|at|during|after|before|told)\s)")
 # Jane Roe said / Gov. Jane Roe told / Ukraine's main intelligence service estimated / officials said
 SUBJECT = re.compile(
     rf"{_OPENERS}(?P<who>(?:{NAME})(?:[’']s(?:\s+[a-z][\w-]*){{1,4}})?|(?:[Hh]e|[Ss]he|[Tt]hey)|{_LOWER_NP}"
@@ -60,18 +85,19 @@ _NOT_SUBJECT = {
     "it", "this", "that", "there", "which", "what", "who", "if", "when", "while", "as", "and", "but", "so",
     "because", "although", "though", "these", "those", "we", "i", "you", "one", "he", "she", "they", "report",
     "reports", "data", "study", "figures", "statement", "documents", "records", "article", "analysis",
+    "our", "my", "your",  # "our teams have confirmed": the speaker's own side, in the speaker's voice
 }
 # a subject never ends in one of these: "…, is expected to" is not a statement by "is"
 _BE = ("is", "are", "was", "were", "be", "been", "being")
 _AUXILIARIES = {*_BE, "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "may", "might",
                 "must", "should", "shall"}
 # before a verb: "is expected", "was told", "is now expected", "was later told"
-_PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+(?:[a-z]+ly|now|still|also|later|then|again|already|once))*\s+$")
-# nor does it begin with a preposition: "In her remarks, …"
-_PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "after", "before", "during", "since", "under",
-                 "over", "into", "to", "of", "about", "against", "among", "through", "without", "within"}
+_PASSIVE = re.compile(rf"\b(?:{'|'.join(_BE)})(?:\s+(?:[a-z]+ly|{_ADVERBS}))*\s+$")
 # nor does it end in one of these
-_FUNCTION_WORDS = {"to", "and", "or", "but", "nor", "the", "a", "an", "of", "not"}
+_FUNCTION_WORDS = {"to", "and", "or", "but", "nor", "the", "a", "an", "of", "not", "its", "his", "their", "our",
+                   "my", "your"}
+# nor is it a span of time ("three days later admits"): a time never speaks
+_SPANS = {"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"}
 _LEAD_WORDS = {"the", "a", "an", "in", "on", "at", "but", "and", "as", "so", "yet", "still", "then", "now", "also"}
 
 
@@ -97,7 +123,16 @@ def _clean(who: str) -> str:
     if who.endswith(".") and not re.search(r"\b[A-Z]\.$", who):  # keep the dot of "U.S."
         who = who.rstrip(".")
     who = re.sub(r"^(?:The|A|An)\s+(?=[A-Z])", "", who)
-    return who
+    return _person_of_body(who) or who
+
+
+def _person_of_body(who: str) -> str | None:
+    """The person in "Det. Insp. Maria Kessler of the Regional Fraud Unit": a name shaped like a
+    person's (with any title), then "of", "from" or "at" and the body they speak for."""
+    m = re.fullmatch(r"(?P<person>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z].*", who)
+    if m and looks_like_person(strip_title(m.group("person"))[0]):
+        return m.group("person")
+    return None
 
 
 def strip_title(name: str) -> tuple[str, str | None]:
@@ -154,7 +189,9 @@ def mentions(sentence: str) -> list[Mention]:
         who = " ".join(_clean(m.group("who")).split()[:8])
         if who:
             found.append(Mention(who, "according_to", m.start()))
-    for m in INVERTED.finditer(sentence):
+    inverted_plain = list(INVERTED_PLAIN.finditer(sentence))
+    plain = {m.start(): m.start("who") for m in inverted_plain}  # where each begins, and its name
+    for m in [*INVERTED.finditer(sentence), *inverted_plain]:
         if re.fullmatch(_THE_ROLE, m.group("who")):  # "the Russian president": a role
             found.append(Mention(m.group("who"), "quote_said", m.start(), m.start()))
             continue
@@ -170,7 +207,7 @@ def mentions(sentence: str) -> list[Mention]:
             who = " ".join(words)
         first = words[0].lower() if words else ""
         head = words[-1].lower() if words else ""
-        if head in _FUNCTION_WORDS:
+        if head in _FUNCTION_WORDS or (head in _SPANS and len(words) <= 2):
             continue  # a subject never ends in one: "Come in and (tell)", "I'm not going to (say)"
         if not who or first in _NOT_SUBJECT - set(PERSONAL_PRONOUNS) or (who.islower() and first in _LEAD_WORDS - {"the", "a", "an"}):
             continue
@@ -197,10 +234,13 @@ def mentions(sentence: str) -> list[Mention]:
                 continue  # a phrase, not a role: "(Veltheim,) based in Hanover, (Germany,) announced"
             role = None  # "Officials in Seoul": who they are, whole
         if role:  # "Russian leader Vladimir Putin": the person, introduced by a role
-            found.append(Mention(role.group("name"), "said", m.start("verb"), m.start("who"),
-                                 role.group("role").split()[-1]))
+            found.append(Mention(_person_of_body(role.group("name")) or role.group("name"), "said",
+                                 m.start("verb"), m.start("who"), role.group("role").split()[-1]))
             continue
         found.append(Mention(who, "said", m.start("verb"), m.start("who")))
+    # "Dugan, meanwhile, said a crew …": a subject before the verb outranks a name after it
+    verbs = {x.pos for x in found if x.kind == "said"}
+    found = [x for x in found if not (x.pos in plain and any(plain[x.pos] > v > x.pos for v in verbs))]
     for m in ESTIMATION.finditer(sentence):
         found.append(Mention(_clean(m.group("who")), "estimation", m.start()))
     found.sort(key=lambda x: x.pos)
@@ -231,6 +271,7 @@ class Attributor:
     # surname (lower) -> "he" or "she", as the text says it: a title ("Mrs."), a role ("spokeswoman"),
     # or the person's own report of themself ("Roe said she would")
     gender: dict[str, str] = field(default_factory=dict)
+    label: str | None = None  # the transcript label of the sentence last attributed, resolved
 
     @property
     def last_person(self) -> str | None:
@@ -326,6 +367,8 @@ class Attributor:
         """The speaker of ``sentence``. ``continues``: it carries on the previous sentence's voice
         (a transcript paragraph, or the same quotation)."""
         found = mentions(sentence)
+        label = next((x for x in found if x.kind == "label"), None)
+        self.label = self.resolve(label.text)[0] if label else None
         # news style puts the governing attribution last: "…, Gilreath told reporters."
         trailing = [x for x in found if x.kind in ("said", "quote_said") and x.pos > len(sentence) / 2
                     and len(sentence[x.pos:].split()) <= 9

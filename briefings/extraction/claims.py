@@ -168,12 +168,17 @@ def extract_claims(doc: RawDocument) -> list[Claim]:
             heading = para.text
             continue
         previous_in_para: Attribution | None = None
+        turn: Attribution | None = None  # a transcript turn's speaker, named by its label
         for unit in _claim_units(doc.text, para):
             norm = normalise(unit.text)
-            # a sentence carries the voice before it inside a transcript turn or a running quotation
-            continues = previous_in_para is not None and (
-                previous_in_para.how in ("label", "carried") or unit.text.lstrip()[:1] in "“\"")
-            attr = attributor.attribute(unit.text, previous_in_para, continues=continues)
+            # a sentence carries the voice before it inside a transcript turn or a running quotation;
+            # in a turn, that is the speaker's even after a sentence reporting another source
+            before = previous_in_para if turn is None or (previous_in_para and previous_in_para.how == "carried") \
+                else turn
+            continues = before is not None and (before.how in ("label", "carried") or unit.text.lstrip()[:1] in "“\"")
+            attr = attributor.attribute(unit.text, before, continues=continues)
+            if turn is None and previous_in_para is None and attributor.label:
+                turn = Attribution(attributor.label, "label")
             previous_in_para = attr
             if not norm or norm in seen or not checkable(unit.text):
                 continue
