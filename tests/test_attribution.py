@@ -213,17 +213,15 @@ def test_a_role_says_he_or_she_only_by_its_form_or_a_kinship_word(role, gender):
     assert role_gender(role) == gender
 
 
-def test_he_after_a_titled_person_of_a_body_is_that_person():
-    assert speakers(
-        "“We did nothing wrong,” said Henrik Dalby, a lawyer for the club.",
-        "Detective Chief Superintendent Maria Kessler of the Regional Fraud Unit said six arrests had been made.",
-        "She said more would follow.",
-    )[1:] == [("Maria Kessler", "said"), ("Maria Kessler", "pronoun")]
-
-
-def test_a_live_entry_after_a_spaced_hyphen_is_who_the_next_he_means():
-    assert speakers(
-        "10:20 - Dr. Ilse Marr, the league's doctor, said the player was unhurt.",
-        "11:05 - Club chairman Bernt Quist, in a statement, said the club would appeal.",
-        "He said the ban was unjust.",
-    )[1:] == [("Bernt Quist", "said"), ("Bernt Quist", "pronoun")]
+@pytest.mark.parametrize("before, sentence, after, who", [
+    # a titled person "of" the body they speak for
+    ("“We did nothing wrong,” said Henrik Dalby, a lawyer for the club.",
+     "Detective Chief Superintendent Maria Kessler of the Regional Fraud Unit said six arrests had been made.",
+     "She said more would follow.", "Maria Kessler"),
+    # a live entry after a spaced hyphen
+    ("10:20 - Dr. Ilse Marr, the league's doctor, said the player was unhurt.",
+     "11:05 - Club chairman Bernt Quist, in a statement, said the club would appeal.",
+     "He said the ban was unjust.", "Bernt Quist"),
+])
+def test_the_person_a_new_style_of_attribution_credits_is_who_the_next_he_or_she_means(before, sentence, after, who):
+    assert speakers(before, sentence, after)[1:] == [(who, "said"), (who, "pronoun")]

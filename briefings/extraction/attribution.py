@@ -380,7 +380,7 @@ class Attributor:
         result: Attribution | None = None
         for x in found:
             if x.kind == "label":
-                name, how = self.resolve(x.text)
+                name = self.label  # resolved above
                 if " " in name:  # a transcript label with a full name introduces that person
                     self.people.setdefault(name.split()[-1].lower(), name)
                 result = Attribution(name, "label")
