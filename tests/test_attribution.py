@@ -225,3 +225,15 @@ def test_a_role_says_he_or_she_only_by_its_form_or_a_kinship_word(role, gender):
 ])
 def test_the_person_a_new_style_of_attribution_credits_is_who_the_next_he_or_she_means(before, sentence, after, who):
     assert speakers(before, sentence, after)[1:] == [(who, "said"), (who, "pronoun")]
+
+
+@pytest.mark.parametrize("sentences, who", [
+    (("For four days a skipper took him across.", "That skipper, Conall Breck, has become a local figure.",
+      "He says he has made the crossing 16 times."), ("Conall Breck", "pronoun")),
+    (("The island's only GP, Niamh Carrow, has seen 38 patients.", "Several residents left.",
+      "She says more are coming."), ("Niamh Carrow", "pronoun")),
+    # a description of a place is not a person's: no one for "he" to mean
+    (("In the capital, Port Aubin, residents queued.", "He said it was bad."), None),
+])
+def test_a_sentence_opening_on_a_description_and_a_name_introduces_that_person(sentences, who):
+    assert speakers(*sentences)[-1] == who

@@ -81,6 +81,10 @@ LIVE_LABEL = re.compile(rf"^(?:\d{{1,2}}(?::\d\d)?\s*(?:[ap]\.m\.)?\s*[—–-]\
 # "Jane Roe, the union's president," / "Jane Roe, president of the union," -> role "president"
 APPOSITIVE_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){{0,4}}?(?P<role>[a-z]+)"
                              rf"(?:\s+(?:of|for|at|with)\s+[^,]{{1,60}})?,")
+# a sentence opening on a description and then the name it describes: "That skipper, Conall Breck,
+# has …", "The island's only GP, Niamh Carrow, says …" -> role "skipper", "gp"
+ROLE_APPOSITIVE = re.compile(rf"^(?:[Tt]he|[Tt]hat|[Tt]his|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|{NAME}[’']s)\s+"
+                             rf"(?:[\w’'-]+\s+){{0,3}}?(?P<role>[A-Za-z][\w-]+),\s+(?P<name>{NAME}),\s+[a-z]")
 _NOT_SUBJECT = {
     "it", "this", "that", "there", "which", "what", "who", "if", "when", "while", "as", "and", "but", "so",
     "because", "although", "though", "these", "those", "we", "i", "you", "one", "he", "she", "they", "report",
@@ -311,6 +315,13 @@ class Attributor:
                 self._meet(name)
                 self.roles[m.group("role").lower()] = name
                 self._note_gender(name, role_gender(m.group("role")))
+        m = ROLE_APPOSITIVE.match(sentence)
+        if m:
+            name, _ = strip_title(m.group("name"))
+            if looks_like_person(name):
+                self._meet(name)
+                self.roles[m.group("role").lower()] = name
+                self._note_gender(name, role_gender(m.group("role").lower()))
         # people already known, mentioned again by name: the first mentioned (most often the
         # subject) becomes the likeliest referent of the next "he" or "she"
         again = []
