@@ -232,8 +232,12 @@ def test_the_person_a_new_style_of_attribution_credits_is_who_the_next_he_or_she
       "He says he has made the crossing 16 times."), ("Conall Breck", "pronoun")),
     (("The island's only GP, Niamh Carrow, has seen 38 patients.", "Several residents left.",
       "She says more are coming."), ("Niamh Carrow", "pronoun")),
+    # a title in lower case before the name
+    (("Transport Minister Rosalind Agbaje said the review would report.",
+      "On Skarra, mayor Jonas Verity is pushing for something more basic.",
+      "“We learned a lesson,” he said."), ("Jonas Verity", "pronoun")),
     # a description of a place is not a person's: no one for "he" to mean
     (("In the capital, Port Aubin, residents queued.", "He said it was bad."), None),
 ])
-def test_a_sentence_opening_on_a_description_and_a_name_introduces_that_person(sentences, who):
+def test_a_description_or_a_lower_case_title_before_a_name_introduces_that_person(sentences, who):
     assert speakers(*sentences)[-1] == who

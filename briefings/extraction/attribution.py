@@ -81,6 +81,9 @@ LIVE_LABEL = re.compile(rf"^(?:\d{{1,2}}(?::\d\d)?\s*(?:[ap]\.m\.)?\s*[—–-]\
 # "Jane Roe, the union's president," / "Jane Roe, president of the union," -> role "president"
 APPOSITIVE_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){{0,4}}?(?P<role>[a-z]+)"
                              rf"(?:\s+(?:of|for|at|with)\s+[^,]{{1,60}})?,")
+# a title in lower case before a name, as some styles write it: "mayor Jonas Verity is pushing for …"
+LOWER_TITLE = re.compile(rf"(?<![\w’'-])(?P<role>{'|'.join(sorted((t for t, r in TITLES.items() if r and t.isalpha()), key=len, reverse=True))})"
+                         rf"\s+(?P<name>{NAME})")
 # a sentence opening on a description and then the name it describes: "That skipper, Conall Breck,
 # has …", "The island's only GP, Niamh Carrow, says …" -> role "skipper", "gp"
 ROLE_APPOSITIVE = re.compile(rf"^(?:[Tt]he|[Tt]hat|[Tt]his|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|{NAME}[’']s)\s+"
@@ -314,6 +317,12 @@ class Attributor:
             if looks_like_person(name):
                 self._meet(name)
                 self.roles[m.group("role").lower()] = name
+                self._note_gender(name, role_gender(m.group("role")))
+        for m in LOWER_TITLE.finditer(sentence):
+            name, _ = strip_title(m.group("name"))
+            if looks_like_person(name):
+                self._meet(name)
+                self.roles[m.group("role")] = name
                 self._note_gender(name, role_gender(m.group("role")))
         m = ROLE_APPOSITIVE.match(sentence)
         if m:
