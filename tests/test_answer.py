@@ -125,9 +125,9 @@ def test_names_elsewhere_are_those_the_store_mentions_outside_the_channels_story
     assert names_elsewhere(two_stories, "how many died?", quake) == ()  # no names
 
 
-def test_a_question_about_the_column_is_answered_from_the_column(empty_store, model, tmp_path):
-    """The opinion piece is known by its address (an /opinion/ section), and "what's the columnist
-    arguing?" is answered with its writer's own sentences, not with the news around it."""
+@pytest.fixture
+def column_store(empty_store, model, tmp_path):
+    """A news report on a bridge's closure and an opinion column on it."""
     news = tmp_path / "01_report.txt"
     news.write_text(
         "Riverside bridge closed after inspectors find cracks\nSource: Valley Wire\n"
@@ -146,11 +146,31 @@ def test_a_question_about_the_column_is_answered_from_the_column(empty_store, mo
         "Deferred repairs are not savings; they are debts that come due with interest.\n\n"
         "The council should publish every inspection report and fund the work it has put off.\n",
         encoding="utf-8")
-    from briefings.ingest import ingest_paths
-
     ingest_paths(empty_store, [str(news), str(column)], embedder=model)
-    out = ask(empty_store, model, "what is the courier columnist arguing about the bridge?")
+    return empty_store
+
+
+def test_a_question_about_the_column_is_answered_from_the_column(column_store, model):
+    """The opinion piece is known by its address (an /opinion/ section), and "what's the columnist
+    arguing?" is answered with its writer's own sentences, not with the news around it."""
+    out = ask(column_store, model, "what is the courier columnist arguing about the bridge?")
     assert out["answered"] and out["kind"] == "statements", out.get("message")
     assert out["points"] and all(cited(out, p) == {"02_"} for p in out["points"])
     text = " ".join(p["text"] for p in out["points"])
     assert "maintenance budget" in text and "Deferred repairs" in text
+
+
+def test_an_opinion_question_reads_every_sentence_of_the_column_whatever_the_cut(column_store, model):
+    """The candidates ranked in full are the best few by the two sides, and beyond them every
+    sentence of an opinion piece: a column's argument rarely repeats the question's words."""
+    from briefings.answering.analyse import analyse
+    from briefings.answering.answer import read_evidence
+    from briefings.answering.retrieve import gather
+
+    q = analyse("what is the courier columnist arguing?")
+    pool = gather(column_store, q, model.embed([q.text])[0])
+    read_evidence(column_store, pool, model.embed([q.text])[0], keep=1)
+    kept = {c.claim.text for c in pool.candidates}
+    assert {"Nobody should be surprised that the Riverside bridge is closed.",
+            "Deferred repairs are not savings; they are debts that come due with interest."} <= kept
+    assert len(kept) == 5  # the four sentences of the column and the best one of the news

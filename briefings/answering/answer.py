@@ -77,10 +77,17 @@ def names_elsewhere(store: ClaimStore, question: str, doc_ids: Sequence[str]) ->
 
 def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS, keep: int = RANK_POOL) -> dict:
     """Reads into the pool the evidence around each candidate and its best ``keep``
-    candidates' claims (in first-stage order); returns their documents, by id."""
+    candidates' claims (in first-stage order); returns their documents, by id. A question
+    about an opinion piece keeps every sentence of the pieces among the candidates: what a
+    column argues is its writer's words, whatever words they are."""
     first = {id(c): relevance(c, w) for c in pool.candidates}  # the first stage's score, once
     enrich(store, pool, qvec, lambda c: first[id(c)], w)
-    fill(store, pool, keep, lambda c: first[id(c)])
+    also = None
+    if pool.question.opinion:
+        read = store.documents_by_id({c.ref.doc_id for c in pool.candidates})
+        pieces = {d for d, doc in read.items() if doc.opinion}
+        also = lambda c: c.ref.doc_id in pieces  # noqa: E731
+    fill(store, pool, keep, lambda c: first[id(c)], also)
     expand(store, pool, lambda c: first[id(c)], w)
     return store.documents_by_id({c.claim.doc_id for c in pool.candidates})
 

@@ -214,10 +214,11 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     return pool
 
 
-def fill(store: ClaimStore, pool: Pool, keep: int, order) -> None:
-    """Keep the ``keep`` best candidates by ``order`` (a score function) and fetch their claims."""
+def fill(store: ClaimStore, pool: Pool, keep: int, order, also=None) -> None:
+    """Keep the ``keep`` best candidates by ``order`` (a score function), and beyond them those
+    ``also`` (a test) accepts, and fetch their claims."""
     pool.candidates.sort(key=lambda c: -order(c))
-    pool.candidates = pool.candidates[:keep]
+    pool.candidates = [c for i, c in enumerate(pool.candidates) if i < keep or (also is not None and also(c))]
     claims = store.claims_by_id(c.ref.id for c in pool.candidates)
     pool.candidates = [c for c in pool.candidates if c.ref.id in claims]
     for c in pool.candidates:
