@@ -134,7 +134,8 @@ def column_store(empty_store, model, tmp_path):
         "URL: https://valleywire.example/news/2026/05/02/bridge-closed\nDate: 2026-05-02\n\n"
         "The Riverside bridge was closed to traffic on Friday after inspectors found cracks in two of its steel girders.\n\n"
         "City engineer Paula Grant said the repairs would take at least six weeks and cost about $4 million.\n\n"
-        "Mayor Tom Reyes said the council would meet on Monday to discuss detours for the 18,000 drivers who cross daily.\n",
+        "Mayor Tom Reyes said the council would meet on Monday to discuss detours for the 18,000 drivers who cross daily.\n\n"
+        "“Nobody will be left stranded on the far bank,” he said.\n",
         encoding="utf-8")
     column = tmp_path / "02_column.txt"
     column.write_text(
@@ -174,3 +175,22 @@ def test_an_opinion_question_reads_every_sentence_of_the_column_whatever_the_cut
     assert {"Nobody should be surprised that the Riverside bridge is closed.",
             "Deferred repairs are not savings; they are debts that come due with interest."} <= kept
     assert len(kept) == 5  # the four sentences of the column and the best one of the news
+
+
+def test_the_named_speakers_claims_the_first_stage_cut_are_ranked_too(column_store, model):
+    """A quote rarely repeats the question's words: the claims of the speaker a question names
+    join the candidates ranked in full wherever the first stage put them."""
+    from briefings.answering.analyse import analyse
+    from briefings.answering.answer import read_evidence, recall_speaker
+    from briefings.answering.retrieve import gather
+
+    q = analyse("what did Tom Reyes say?")
+    qvec = model.embed([q.text])[0]
+    pool = gather(column_store, q, qvec)
+    docs = read_evidence(column_store, pool, qvec, keep=1)
+    quote = "“Nobody will be left stranded on the far bank,” he said."
+    assert quote not in {c.claim.text for c in pool.candidates}
+    recall_speaker(column_store, pool, q, docs)
+    theirs = {c.claim.text for c in pool.candidates if c.claim.attributed_to == "Tom Reyes"}
+    assert quote in theirs and len(theirs) == 2
+    assert {c.claim.doc_id for c in pool.candidates} <= set(docs) and pool.rest == []

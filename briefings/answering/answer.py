@@ -8,6 +8,7 @@ from ..embedding import Embedder
 from ..store.port import ClaimQuery, ClaimStore
 from ..types import Answer
 from . import acronyms, speakers
+from .speakers import speaks
 from .analyse import Question, analyse
 from .cite import Citer
 from .compose import compose
@@ -115,6 +116,23 @@ def keep_best(pool: Pool, q: Question, authors: dict[str, str], keep: int = RANK
                        if i < keep or speaker_fit(q, c.claim, authors.get(c.claim.doc_id))]
 
 
+def recall_speaker(store: ClaimStore, pool: Pool, q: Question, docs: dict) -> None:
+    """The claims of the speaker the question names that the first stage left out of the pool
+    (``Pool.rest``) join it: a quote rarely repeats the question's words. ``docs`` gains
+    their documents."""
+    if not pool.rest:
+        return
+    claims = store.claims_by_id(c.ref.id for c in pool.rest)
+    theirs = [c for c in pool.rest if c.ref.id in claims and speaks(q, claims[c.ref.id].attributed_to)]
+    for c in theirs:
+        c.claim = claims[c.ref.id]
+    pool.candidates += theirs
+    pool.rest = []
+    missing = {c.claim.doc_id for c in theirs} - set(docs)
+    if missing:
+        docs.update(store.documents_by_id(missing))
+
+
 def evidence(store: ClaimStore, q: Question, pool: Pool, qvec, w: Weights = WEIGHTS
              ) -> tuple[Question, dict, dict[str, str]]:
     """The evidence the ranking reads: the question with a described speaker named, the
@@ -122,6 +140,8 @@ def evidence(store: ClaimStore, q: Question, pool: Pool, qvec, w: Weights = WEIG
     wide = bool(q.speaker or q.role or q.opinion)
     docs = read_evidence(store, pool, qvec, w, keep=SPEAKER_POOL if wide else RANK_POOL)
     q, authors = described_speaker(q, pool, docs)
+    if q.speaker:
+        recall_speaker(store, pool, q, docs)
     if wide:
         keep_best(pool, q, authors)
     return q, docs, authors

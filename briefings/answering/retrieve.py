@@ -56,6 +56,7 @@ class Pool:
     candidates: list[Candidate] = field(default_factory=list)
     unknown_names: tuple[str, ...] = ()
     vectors: bool = False  # the semantic side took part
+    rest: list[Candidate] = field(default_factory=list)  # those ``fill`` left out, claims not fetched
     aliases: dict[str, str] = field(default_factory=dict)  # question terms -> the spelling the store uses
 
 
@@ -218,7 +219,9 @@ def fill(store: ClaimStore, pool: Pool, keep: int, order, also=None) -> None:
     """Keep the ``keep`` best candidates by ``order`` (a score function), and beyond them those
     ``also`` (a test) accepts, and fetch their claims."""
     pool.candidates.sort(key=lambda c: -order(c))
-    pool.candidates = [c for i, c in enumerate(pool.candidates) if i < keep or (also is not None and also(c))]
+    kept = [i < keep or (also is not None and also(c)) for i, c in enumerate(pool.candidates)]
+    pool.rest = [c for c, k in zip(pool.candidates, kept) if not k]
+    pool.candidates = [c for c, k in zip(pool.candidates, kept) if k]
     claims = store.claims_by_id(c.ref.id for c in pool.candidates)
     pool.candidates = [c for c in pool.candidates if c.ref.id in claims]
     for c in pool.candidates:
