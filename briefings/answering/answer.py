@@ -8,7 +8,6 @@ from ..embedding import Embedder
 from ..store.port import ClaimQuery, ClaimStore
 from ..types import Answer
 from . import acronyms, speakers
-from .speakers import speaks
 from .analyse import Question, analyse
 from .cite import Citer
 from .compose import compose
@@ -123,7 +122,7 @@ def recall_speaker(store: ClaimStore, pool: Pool, q: Question, docs: dict) -> No
     if not pool.rest:
         return
     claims = store.claims_by_id(c.ref.id for c in pool.rest)
-    theirs = [c for c in pool.rest if c.ref.id in claims and speaks(q, claims[c.ref.id].attributed_to)]
+    theirs = [c for c in pool.rest if c.ref.id in claims and speakers.speaks(q, claims[c.ref.id].attributed_to)]
     for c in theirs:
         c.claim = claims[c.ref.id]
     pool.candidates += theirs

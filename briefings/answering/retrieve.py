@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -215,7 +215,7 @@ def gather(store: ClaimStore, question: Question, qvec: np.ndarray | None, *, w:
     return pool
 
 
-def fill(store: ClaimStore, pool: Pool, keep: int, order, also=None) -> None:
+def fill(store: ClaimStore, pool: Pool, keep: int, order, also: Callable[[Candidate], bool] | None = None) -> None:
     """Keep the ``keep`` best candidates by ``order`` (a score function), and beyond them those
     ``also`` (a test) accepts, and fetch their claims."""
     pool.candidates.sort(key=lambda c: -order(c))

@@ -82,8 +82,8 @@ LIVE_LABEL = re.compile(rf"^(?:\d{{1,2}}(?::\d\d)?\s*(?:[ap]\.m\.)?\s*[—–-]\
 APPOSITIVE_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'.-]+\s+){{0,4}}?(?P<role>[a-z]+)"
                              rf"(?:\s+(?:of|for|at|with)\s+[^,]{{1,60}})?,")
 # a title in lower case before a name, as some styles write it: "mayor Jonas Verity is pushing for …"
-LOWER_TITLE = re.compile(rf"(?<![\w’'-])(?P<role>{'|'.join(sorted((t for t, r in TITLES.items() if r and t.isalpha()), key=len, reverse=True))})"
-                         rf"\s+(?P<name>{NAME})")
+_TITLE_WORDS = "|".join(sorted((t for t, role in TITLES.items() if role and t.isalpha()), key=len, reverse=True))
+LOWER_TITLE = re.compile(rf"(?<![\w’'-])(?P<role>{_TITLE_WORDS})\s+(?P<name>{NAME})")
 # a sentence opening on a description and then the name it describes: "That skipper, Conall Breck,
 # has …", "The island's only GP, Niamh Carrow, says …" -> role "skipper", "gp"
 ROLE_APPOSITIVE = re.compile(rf"^(?:[Tt]he|[Tt]hat|[Tt]his|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|{NAME}[’']s)\s+"
@@ -312,25 +312,10 @@ class Attributor:
             titles = m.group(0).lower().split()[:-len(name.split())]  # "Mrs. Okafor", "Congresswoman Jane Roe"
             self._note_gender(name, next((GENDERED_TITLES[t] for t in titles if t in GENDERED_TITLES),
                                          role_gender(role)))
-        for m in APPOSITIVE_ROLE.finditer(sentence):
-            name, _ = strip_title(m.group("name"))
-            if looks_like_person(name):
-                self._meet(name)
-                self.roles[m.group("role").lower()] = name
-                self._note_gender(name, role_gender(m.group("role")))
-        for m in LOWER_TITLE.finditer(sentence):
-            name, _ = strip_title(m.group("name"))
-            if looks_like_person(name):
-                self._meet(name)
-                self.roles[m.group("role")] = name
-                self._note_gender(name, role_gender(m.group("role")))
-        m = ROLE_APPOSITIVE.match(sentence)
-        if m:
-            name, _ = strip_title(m.group("name"))
-            if looks_like_person(name):
-                self._meet(name)
-                self.roles[m.group("role").lower()] = name
-                self._note_gender(name, role_gender(m.group("role").lower()))
+        # "Jane Roe, the union's president,", "mayor Jane Roe is …", "That skipper, Jane Roe, has …"
+        for m in [*APPOSITIVE_ROLE.finditer(sentence), *LOWER_TITLE.finditer(sentence),
+                  *filter(None, [ROLE_APPOSITIVE.match(sentence)])]:
+            self._introduce(m.group("name"), m.group("role").lower())
         # people already known, mentioned again by name: the first mentioned (most often the
         # subject) becomes the likeliest referent of the next "he" or "she"
         again = []
@@ -342,6 +327,14 @@ class Attributor:
                 again.append(name)
         for name in reversed(again):
             self._meet(name)
+
+    def _introduce(self, mention: str, role: str) -> None:
+        """A person named with their role ("skipper", "mayor"): met, and who the role means."""
+        name, _ = strip_title(mention)
+        if looks_like_person(name):
+            self._meet(name)
+            self.roles[role] = name
+            self._note_gender(name, role_gender(role))
 
     def _by_surname(self, surname: str) -> str | None:
         """The person called by this surname alone; a candidate called so becomes a person."""
