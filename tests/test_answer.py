@@ -169,8 +169,9 @@ def test_an_opinion_question_reads_every_sentence_of_the_column_whatever_the_cut
     from briefings.answering.retrieve import gather
 
     q = analyse("what is the courier columnist arguing?")
-    pool = gather(column_store, q, model.embed([q.text])[0])
-    read_evidence(column_store, pool, model.embed([q.text])[0], keep=1)
+    qvec = model.embed([q.text])[0]
+    pool = gather(column_store, q, qvec)
+    read_evidence(column_store, pool, qvec, keep=1)
     kept = {c.claim.text for c in pool.candidates}
     assert {"Nobody should be surprised that the Riverside bridge is closed.",
             "Deferred repairs are not savings; they are debts that come due with interest."} <= kept

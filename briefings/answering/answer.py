@@ -82,14 +82,15 @@ def read_evidence(store: ClaimStore, pool: Pool, qvec, w: Weights = WEIGHTS, kee
     column argues is its writer's words, whatever words they are."""
     first = {id(c): relevance(c, w) for c in pool.candidates}  # the first stage's score, once
     enrich(store, pool, qvec, lambda c: first[id(c)], w)
-    also = None
-    if pool.question.opinion:
+    also, read = None, None
+    if pool.question.opinion:  # the pool's documents are read here once, and serve below too
         read = store.documents_by_id({c.ref.doc_id for c in pool.candidates})
         pieces = {d for d, doc in read.items() if doc.opinion}
         also = lambda c: c.ref.doc_id in pieces  # noqa: E731
     fill(store, pool, keep, lambda c: first[id(c)], also)
     expand(store, pool, lambda c: first[id(c)], w)
-    return store.documents_by_id({c.claim.doc_id for c in pool.candidates})
+    kept = {c.claim.doc_id for c in pool.candidates}
+    return {d: read[d] for d in kept if d in read} if read is not None else store.documents_by_id(kept)
 
 
 def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, dict[str, str]]:
