@@ -195,3 +195,22 @@ def test_the_named_speakers_claims_the_first_stage_cut_are_ranked_too(column_sto
     theirs = {c.claim.text for c in pool.candidates if c.claim.attributed_to == "Tom Reyes"}
     assert quote in theirs and len(theirs) == 2
     assert {c.claim.doc_id for c in pool.candidates} <= set(docs) and pool.rest == []
+
+
+def test_a_described_speaker_found_by_name_keeps_the_description(column_store, model):
+    """"what's the mayor been saying?": the mayor is found to be Tom Reyes, whose claims count as
+    the mayor's, and so do any credited to the description itself ("the mayor")."""
+    from briefings.answering.analyse import analyse
+    from briefings.answering.answer import evidence
+    from briefings.answering.retrieve import gather
+    from briefings.answering.speakers import speaks
+
+    q = analyse("what's the mayor been saying?")
+    assert q.role == "mayor" and q.speaker is None
+    qvec = model.embed([q.text])[0]
+    pool = gather(column_store, q, qvec)
+    q, _, _ = evidence(column_store, q, pool, qvec)
+    assert (q.speaker, q.role) == ("Tom Reyes", "mayor")
+    assert speaks(q, "Tom Reyes") and speaks(q, "the mayor") and not speaks(q, "Paula Grant")
+    quote = "“Nobody will be left stranded on the far bank,” he said."
+    assert quote in {c.claim.text for c in pool.candidates}

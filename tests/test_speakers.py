@@ -1,7 +1,10 @@
 """Who a question means when it describes a speaker instead of naming one."""
+from dataclasses import replace
+
 from briefings.answering.analyse import analyse
 from briefings.answering.select import speaker_fit
-from briefings.answering.speakers import abbreviated, holder, opinion_writer, resolve, role_words, votes
+from briefings.answering.speakers import (abbreviated, described_by, holder, opinion_writer, resolve, role_words,
+                                          speaks, votes)
 from briefings.types import Claim
 
 
@@ -87,3 +90,24 @@ def test_the_opinion_piece_asked_about_is_the_one_its_outlet_or_writer_names_els
     assert opinion_writer(analyse("what's the columnist's take?"), pieces) is None  # two: no guess
     assert opinion_writer(analyse("what's the columnist's take?"), {"d1": pieces["d1"]}) == "Hal Brekke"
     assert opinion_writer(analyse("what's the columnist's take?"), {}) is None
+
+
+def test_a_body_or_group_is_described_by_the_words_it_is_credited_under():
+    assert described_by("lake association", "Lake Oshanee Association")
+    assert described_by("lake association", "The lake association")
+    assert not described_by("lake association", "Oshanee Basin Farmers Coalition")  # one word of two is not enough
+    assert described_by("millbrook sanitary district", "Millbrook Sanitary District")
+    assert not described_by("millbrook sanitary district", "The district")
+    assert described_by("tenants", "tenants") and described_by("the ceo", "Veltheim's chief executive")
+    assert not described_by("the", "the union")  # no words, no match
+
+
+def test_a_described_speaker_speaks_through_the_person_found_and_the_description_itself():
+    q = analyse("what's the lake association been saying")
+    assert q.role == "lake association" and q.speaker is None
+    assert speaks(q, "The lake association") and not speaks(q, "Joan Ekdahl") and not speaks(q, None)
+    found = replace(q, speaker="Joan Ekdahl")  # resolved by ``resolve``: both count
+    assert speaks(found, "Ekdahl") and speaks(found, "Lake Oshanee Association")
+    assert not speaks(found, "Pike Bay Area Chamber")
+    assert speaker_fit(q, claim("We want answers.", who="Lake Oshanee Association")) == 1.0
+

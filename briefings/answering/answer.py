@@ -104,8 +104,8 @@ def described_speaker(q: Question, pool: Pool, docs: dict) -> tuple[Question, di
             q = pool.question = replace(q, speaker=writer, role=None)
             return q, authors
     who = speakers.resolve(q, [c.claim for c in pool.candidates], authors, [doc.title for doc in docs.values()])
-    if who:
-        q = pool.question = replace(q, speaker=who, role=None)
+    if who:  # the role stays: what is credited to the description itself is theirs too ("the mayor")
+        q = pool.question = replace(q, speaker=who)
     return q, authors
 
 
@@ -140,7 +140,7 @@ def evidence(store: ClaimStore, q: Question, pool: Pool, qvec, w: Weights = WEIG
     wide = bool(q.speaker or q.role or q.opinion)
     docs = read_evidence(store, pool, qvec, w, keep=SPEAKER_POOL if wide else RANK_POOL)
     q, authors = described_speaker(q, pool, docs)
-    if q.speaker:
+    if q.speaker or q.role:
         recall_speaker(store, pool, q, docs)
     if wide:
         keep_best(pool, q, authors)

@@ -113,10 +113,25 @@ def _people(names: Iterable[str]) -> set[str]:
     return {next(f for f in fullest if surnames(n) <= surnames(f)) for n in found}
 
 
+def described_by(role: str, speaker: str) -> bool:
+    """The speaker's own name is the description's words, or most of them ("the lake
+    association" / "Lake Oshanee Association", "tenants" / "Tenants", "the union" / "the union"):
+    a body or a group is credited by the words that describe it."""
+    words = role_words(role)
+    if not words:
+        return False
+    own = set(abbreviated([stem(t) for t in tokens(speaker)]))
+    return len(words & own) >= max(1, math.ceil(COVER * len(words)))
+
+
 def speaks(question: Question, speaker: str | None) -> bool:
-    """The question names this speaker (by any of their names)."""
+    """The question names this speaker (by any of their names), or describes them by the
+    words they are credited under (``described_by``)."""
+    if not speaker:
+        return False
     wanted = [question.speaker] if question.speaker else list(question.names)
-    return bool(speaker) and any(surnames(n) & surnames(speaker) for n in wanted if n)
+    return (any(surnames(n) & surnames(speaker) for n in wanted if n)
+            or bool(question.role) and described_by(question.role, speaker))
 
 
 def resolve(question: Question, claims: list[Claim], authors: Mapping[str, str], titles: Iterable[str] = ()
@@ -132,6 +147,7 @@ def resolve(question: Question, claims: list[Claim], authors: Mapping[str, str],
     if question.speaker and any(speaks(question, p) for p in people):
         return None
     return holder(described, [c.text for c in claims] + list(titles), people)
+
 
 
 def opinion_writer(question: Question, pieces: Mapping[str, tuple[str, str]]) -> str | None:
