@@ -149,7 +149,6 @@ def resolve(question: Question, claims: list[Claim], authors: Mapping[str, str],
     return holder(described, [c.text for c in claims] + list(titles), people)
 
 
-
 def opinion_writer(question: Question, pieces: Mapping[str, tuple[str, str]]) -> str | None:
     """Whose opinion piece a question asks about (``Question.opinion``): of ``pieces`` (document
     id -> (writer, outlet)), the one whose writer or outlet the question names ("the Courier
