@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from ..extraction.attribution import looks_like_person
@@ -44,11 +45,17 @@ def abbreviated(stems: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=256)  # asked of every candidate's speaker (``speaks``)
 def role_words(role: str) -> frozenset[str]:
     """The role's content words, stemmed ("the ex-CTO" -> {"cto"}; "former deputy governor" ->
     {"former", "deputi", "governor"})."""
     words = abbreviated([stem(t) for t in tokens(role) if t not in STOP_WORDS])
     return frozenset(w for w in words if len(w) > 2 or w in _SHORT)
+
+
+def needed(words: frozenset[str]) -> int:
+    """How many of a description's words a sentence or a speaker's name must write: ``COVER`` of them."""
+    return max(1, math.ceil(COVER * len(words)))
 
 
 def surnames(name: str) -> frozenset[str]:
@@ -65,7 +72,7 @@ def votes(role: str, texts: Iterable[str], people: Iterable[str]) -> Counter:
     out: Counter = Counter()
     if not words:
         return out
-    need = max(1, math.ceil(COVER * len(words)))
+    need = needed(words)
     found_by = {p: frozenset(n for n in surnames(p) if stem(n) not in words) for p in people}
     for text in texts:
         toks = tokens(text)
@@ -121,7 +128,7 @@ def described_by(role: str, speaker: str) -> bool:
     if not words:
         return False
     own = set(abbreviated([stem(t) for t in tokens(speaker)]))
-    return len(words & own) >= max(1, math.ceil(COVER * len(words)))
+    return len(words & own) >= needed(words)
 
 
 def speaks(question: Question, speaker: str | None) -> bool:
